@@ -1,0 +1,125 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RedisConnection } from './connection.ts';
+import { isRedisError } from './errors.ts';
+import { parseRedisUrl } from './url.ts';
+import { pipeline } from './pipeline.ts';
+import { Script } from './script.ts';
+import { startRedis, type TestRedis } from '../testing/redis-server.ts';
+
+let server: TestRedis;
+const open: RedisConnection[] = [];
+
+function connect(offlineQueueLimit?: number): RedisConnection {
+  const redis = new RedisConnection({ address: parseRedisUrl(server.url), offlineQueueLimit, maxBackoffMs: 100 });
+  open.push(redis);
+  return redis;
+}
+
+before(async () => {
+  server = await startRedis();
+});
+after(async () => {
+  await Promise.all(open.map((c) => c.close()));
+  await server.stop();
+});
+
+describe('RedisConnection', () => {
+  test('replies arrive in the order commands were sent, under a burst of 10,000 commands', async () => {
+    const redis = connect();
+    await redis.waitReady(2000);
+    const replies = await Promise.all(Array.from({ length: 10_000 }, (_, i) => redis.send(['ECHO', `m${i}`])));
+    replies.forEach((reply, i) => assert.equal(reply, `m${i}`, `reply ${i} out of order`));
+  });
+
+  test('an error reply rejects only its own command in a pipeline', async () => {
+    const redis = connect();
+    await redis.send(['SET', 'pipe:str', 'x']);
+    const results = await pipeline(redis, [['INCR', 'pipe:n'], ['INCR', 'pipe:str'], ['GET', 'pipe:str']]);
+    assert.deepEqual(results[0], [null, 1]);
+    assert.ok(isRedisError(results[1]![0], 'REPLY'), 'INCR on a string is an error reply');
+    assert.match(results[1]![0]!.message, /not an integer/);
+    assert.deepEqual(results[2], [null, 'x']);
+  });
+
+  test('binary and multi-byte arguments round-trip unchanged', async () => {
+    const redis = connect();
+    await redis.send(['SET', 'bin', Buffer.from([0, 13, 10, 255])]);
+    await redis.send(['SET', 'utf8', 'ação ✓']);
+    assert.equal(await redis.send(['STRLEN', 'bin']), 4);
+    assert.equal(await redis.send(['GET', 'utf8']), 'ação ✓');
+  });
+
+  test('a blocking pop on its own connection returns what another connection pushes', async () => {
+    const blocking = connect();
+    const redis = connect();
+    await blocking.waitReady(2000);
+    const popped = blocking.send(['BLMOVE', 'bq', 'bq:inflight', 'RIGHT', 'LEFT', 2]);
+    await new Promise((r) => setTimeout(r, 50));
+    await redis.send(['LPUSH', 'bq', 'job-1']);
+    assert.equal(await popped, 'job-1');
+    assert.deepEqual(await redis.send(['LRANGE', 'bq:inflight', 0, -1]), ['job-1']);
+  });
+
+  test('a script runs through EVAL when the server does not have it cached (NOSCRIPT)', async () => {
+    const redis = connect();
+    await redis.send(['SCRIPT', 'FLUSH']);
+    const script = new Script('add', 'return tonumber(ARGV[1]) + tonumber(ARGV[2])');
+    assert.equal(await script.run(redis, [], [2, 3]), 5);
+    assert.deepEqual(await redis.send(['SCRIPT', 'EXISTS', script.sha]), [1], 'EVAL cached the script');
+    assert.equal(await script.run(redis, [], [4, 5]), 9);
+  });
+
+  test('commands in flight when the server dies are rejected as uncertain, not re-sent', async () => {
+    const redis = connect();
+    await redis.send(['DEL', 'uncertain']);
+    const blocked = redis.send(['BLPOP', 'never', 5]);
+    await new Promise((r) => setTimeout(r, 50));
+    const verdict = assert.rejects(blocked, (err) => isRedisError(err, 'UNCERTAIN'));
+    await server.restart();
+    await verdict;
+  });
+
+  test('the connection comes back by itself after the server restarts', async () => {
+    const redis = connect();
+    await redis.send(['SET', 'k', 'before']);
+    await server.restart();
+    await new Promise((r) => setTimeout(r, 150));
+    await redis.waitReady(3000);
+    assert.equal(await redis.send(['SET', 'k', 'after']), 'OK');
+    assert.equal(await redis.send(['GET', 'k']), 'after');
+  });
+
+  test('with no offline queue, a command while disconnected fails at once as not sent', async () => {
+    const redis = connect(0);
+    await redis.waitReady(2000);
+    await server.stop();
+    await new Promise((r) => setTimeout(r, 50));
+    await assert.rejects(redis.send(['PING']), (err) => isRedisError(err, 'NOT_SENT') && /not connected/.test(err.message));
+    await server.restart();
+    await redis.waitReady(3000);
+  });
+
+  test('commands issued while offline are sent after the reconnect', async () => {
+    const redis = connect(10);
+    await redis.waitReady(2000);
+    await server.stop();
+    await new Promise((r) => setTimeout(r, 50));
+    const queued = redis.send(['SET', 'offline', 'sent-later']);
+    await server.restart();
+    assert.equal(await queued, 'OK');
+    assert.equal(await redis.send(['GET', 'offline']), 'sent-later');
+  });
+});
+
+describe('parseRedisUrl', () => {
+  test('reads host, port and database from redis://', () => {
+    assert.deepEqual(parseRedisUrl('redis://cache:6380/2'), { kind: 'tcp', host: 'cache', port: 6380, db: 2 });
+  });
+  test('reads a socket path from unix://', () => {
+    assert.deepEqual(parseRedisUrl('unix:///run/redis.sock'), { kind: 'unix', path: '/run/redis.sock', db: 0 });
+  });
+  test('names the variable and the expected form when the URL is wrong', () => {
+    assert.throws(() => parseRedisUrl('localhost:6379'), /REDIS_URL: expected redis:\/\/host:port\/db or unix:\/\/\/path\?db=N, got "localhost:6379"/);
+  });
+});
