@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   /** Idle connections are PINGed this often and dropped if the PING goes unanswered; 0 disables. */
   healthCheckMs?: number;
   maxBackoffMs?: number;
+  /** Commands gathered in one event-loop turn go out in one write; a write leaves early at this many. */
+  batchSize?: number;
 }
 
 interface Pending {
@@ -44,10 +46,12 @@ export class RedisConnection {
   private readyWaiters: (() => void)[] = [];
   private readonly offlineQueueLimit: number;
   private readonly maxBackoffMs: number;
+  private readonly batchSize: number;
 
   constructor(private readonly options: ConnectionOptions) {
     this.offlineQueueLimit = options.offlineQueueLimit ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 2000;
+    this.batchSize = options.batchSize ?? 64;
     this.connect();
     if (options.healthCheckMs) {
       this.healthTimer = setInterval(() => this.healthCheck(options.healthCheckMs!), options.healthCheckMs);
@@ -68,9 +72,14 @@ export class RedisConnection {
         return reject(new RedisError('NOT_SENT', command, `not connected to ${this.describe()}${this.lastError ? ` (${this.lastError})` : ''}`));
       }
       this.unsent.push({ command, resolve, reject, bytes: encodeCommand(args) });
-      if (this.ready && !this.flushScheduled) {
+      if (this.ready && this.unsent.length >= this.batchSize) {
+        this.flush();
+      } else if (this.ready && !this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
       }
     });
   }
@@ -102,6 +111,14 @@ export class RedisConnection {
       socket.once('close', () => resolve());
       socket.end();
     });
+  }
+
+  /** Drops the connection now: for a blocking connection whose pending pop need not finish. */
+  disconnect(): void {
+    this.closing = true;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.socket?.destroy();
   }
 
   private describe(): string {
@@ -168,7 +185,6 @@ export class RedisConnection {
   }
 
   private flush(): void {
-    this.flushScheduled = false;
     const socket = this.socket;
     if (!this.ready || !socket || this.unsent.length === 0) return;
     const batch = this.unsent;

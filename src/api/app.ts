@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, sendJson } from '../http/errors.ts';
+import { Router } from '../http/router.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { purge } from '../store/purge.ts';
+import { postPayment } from './payments.ts';
+import { getSummary } from './summary.ts';
+
+export interface AppOptions {
+  instance: string;
+  /** Extra routes, e.g. the consistency report, added by the caller. */
+  extend?: (router: Router) => void;
+}
+
+/** Every route of the API instance. */
+export function createRouter(redis: RedisConnection, options: AppOptions): Router {
+  const router = new Router()
+    .on('POST', '/payments', postPayment(redis))
+    .on('GET', '/payments-summary', getSummary(redis))
+    .on('POST', '/purge-payments', async (_req: IncomingMessage, res: ServerResponse) => {
+      const removed = await purge(redis).catch((err: Error) => {
+        throw new HttpError(503, `payment store unavailable: ${err.message}`);
+      });
+      sendJson(res, 200, { message: 'All payments purged.', keysRemoved: removed });
+    })
+    .on('GET', '/ready', async (_req: IncomingMessage, res: ServerResponse) => {
+      // Ready means this instance can reach Redis now, not just that it started.
+      await redis.send(['PING']).catch((err: Error) => {
+        throw new HttpError(503, `not ready: ${err.message}`);
+      });
+      sendJson(res, 200, { ready: true, instance: options.instance });
+    });
+  options.extend?.(router);
+  return router;
+}

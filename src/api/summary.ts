@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, sendJson } from '../http/errors.ts';
+import { summarize } from '../ledger/summary.ts';
+import { centsToNumber } from '../money.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { windowBounds } from '../time.ts';
+
+/** GET /payments-summary?from&to: per-processor totals for requestedAt in [from, to]. */
+export function getSummary(redis: RedisConnection) {
+  return async (_req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> => {
+    const bounds = windowBounds(query.get('from'), query.get('to'));
+    if ('error' in bounds) throw new HttpError(400, bounds.error);
+    const [d, f] = await Promise.all([
+      summarize(redis, 'default', bounds.fromMs, bounds.toMs),
+      summarize(redis, 'fallback', bounds.fromMs, bounds.toMs),
+    ]).catch((err: Error) => {
+      throw new HttpError(503, `payment store unavailable: ${err.message}`);
+    });
+    sendJson(res, 200, {
+      default: { totalRequests: d.count, totalAmount: centsToNumber(d.cents) },
+      fallback: { totalRequests: f.count, totalAmount: centsToNumber(f.cents) },
+    });
+  };
+}

@@ -1,0 +1,151 @@
+import { parseRedisUrl, type RedisAddress } from './redis/url.ts';
+
+/**
+ * Every setting comes from the environment, read once at start. A wrong value
+ * stops the process with one line naming the variable and what was expected.
+ */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+export type RoutingPolicy = 'default-only' | 'fallback-when-down';
+
+export interface CommonConfig {
+  instance: string;
+  redis: RedisAddress;
+  redisUrl: string;
+  logLevel: LogLevel;
+  redisMaxConnections: number;
+  redisHealthCheckMs: number;
+}
+
+export interface ApiConfig extends CommonConfig {
+  port: number;
+  socketPath: string | null;
+  workers: number;
+  batchSize: number;
+  /** Enables the processor section of /consistency-check. */
+  processors: ProcessorUrls | null;
+  processorAdminToken: string | null;
+}
+
+export interface ProcessorUrls {
+  default: string;
+  fallback: string;
+}
+
+export interface WorkerConfig extends CommonConfig {
+  processors: ProcessorUrls;
+  batchSize: number;
+  maxRetries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  pollTimeoutSeconds: number;
+  httpTimeoutMs: number;
+  httpConnectionLimit: number;
+  httpConnectionLimitPerHost: number;
+  routingPolicy: RoutingPolicy;
+  workerId: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^-?\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+/** A duration given in seconds (the seed's unit), returned in milliseconds. */
+function seconds(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = read(env, name);
+  if (text === undefined) return Math.round(fallback * 1000);
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${name}: expected seconds from ${min} to ${max} (e.g. 0.5), got "${text}"`);
+  }
+  return Math.round(value * 1000);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  const value = (name === 'LOG_LEVEL' ? text.toUpperCase() : text) as T;
+  if (!allowed.includes(value)) throw new ConfigError(`${name}: expected one of ${allowed.join(', ')}, got "${text}"`);
+  return value;
+}
+
+function httpUrl(env: Env, name: string): string {
+  const text = read(env, name);
+  if (text === undefined) throw new ConfigError(`${name}: required, expected a URL such as http://payment-processor-default:8080`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${name}: expected an http:// URL, got "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: expected an http:// URL, got "${text}"`);
+  return text.replace(/\/+$/, '');
+}
+
+function common(env: Env): CommonConfig {
+  const redisUrl = read(env, 'REDIS_URL') ?? 'redis://redis:6379/0';
+  let redis: RedisAddress;
+  try {
+    redis = parseRedisUrl(redisUrl);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return {
+    instance: read(env, 'INSTANCE') ?? 'unknown',
+    redis,
+    redisUrl,
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', 'WARNING', ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']),
+    redisMaxConnections: integer(env, 'REDIS_MAX_CONNECTIONS', 10, 2, 1000),
+    redisHealthCheckMs: seconds(env, 'REDIS_HEALTH_CHECK_INTERVAL', 30, 0, 3600),
+  };
+}
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  const base = common(env);
+  const hasProcessors = read(env, 'DEFAULT_PROCESSOR_URL') !== undefined || read(env, 'FALLBACK_PROCESSOR_URL') !== undefined;
+  return {
+    ...base,
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    socketPath: read(env, 'SOCKET_PATH') ?? null,
+    workers: integer(env, 'WORKERS', 1, 1, 16),
+    batchSize: integer(env, 'BATCH_SIZE', 10, 1, 10_000),
+    processors: hasProcessors ? { default: httpUrl(env, 'DEFAULT_PROCESSOR_URL'), fallback: httpUrl(env, 'FALLBACK_PROCESSOR_URL') } : null,
+    processorAdminToken: read(env, 'PROCESSOR_ADMIN_TOKEN') ?? null,
+  };
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const base = common(env);
+  const backoffBaseMs = seconds(env, 'BACKOFF_BASE', 0.5, 0.001, 60);
+  const backoffMaxMs = seconds(env, 'BACKOFF_MAX', 2, 0.001, 600);
+  if (backoffMaxMs < backoffBaseMs) throw new ConfigError(`BACKOFF_MAX: expected at least BACKOFF_BASE (${backoffBaseMs / 1000} s), got "${read(env, 'BACKOFF_MAX')}"`);
+  const httpConnectionLimit = integer(env, 'HTTP_CONNECTION_LIMIT', 100, 1, 10_000);
+  return {
+    ...base,
+    processors: { default: httpUrl(env, 'DEFAULT_PROCESSOR_URL'), fallback: httpUrl(env, 'FALLBACK_PROCESSOR_URL') },
+    batchSize: integer(env, 'BATCH_SIZE', 8, 1, 1000),
+    maxRetries: integer(env, 'MAX_RETRIES', 3, 1, 1000),
+    backoffBaseMs,
+    backoffMaxMs,
+    pollTimeoutSeconds: seconds(env, 'POLL_TIMEOUT', 5, 0.1, 60) / 1000,
+    httpTimeoutMs: seconds(env, 'HTTP_TIMEOUT', 2.5, 0.05, 120),
+    httpConnectionLimit,
+    httpConnectionLimitPerHost: Math.min(httpConnectionLimit, integer(env, 'HTTP_CONNECTION_LIMIT_PER_HOST', 20, 1, 10_000)),
+    routingPolicy: oneOf<RoutingPolicy>(env, 'ROUTING_POLICY', 'default-only', ['default-only', 'fallback-when-down']),
+    workerId: read(env, 'WORKER_ID') ?? read(env, 'INSTANCE') ?? 'worker',
+  };
+}

@@ -1,0 +1,40 @@
+import type { ServerResponse } from 'node:http';
+import { log } from '../log.ts';
+
+/** An error meant for the client: its status and message are shown as they are. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  // Stringify before writing headers, in case it throws.
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** The one place where errors become responses: 4XX show their message, the rest a generic one. */
+export function sendError(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (err instanceof HttpError && err.status < 500) {
+    sendJson(res, err.status, { error: err.message }, err.headers);
+    return;
+  }
+  if (err instanceof HttpError) {
+    log.error(`${err.status}: ${err.message}`);
+    sendJson(res, err.status, { error: err.message }, err.headers);
+    return;
+  }
+  log.error('unexpected error', err);
+  sendJson(res, 500, { error: 'internal error' });
+}

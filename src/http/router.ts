@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, sendError } from './errors.ts';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void | Promise<void>;
+
+/**
+ * Exact-path routing: the API has a handful of fixed paths, so a Map lookup is
+ * all it needs. An unknown path is a 404; a known path with another method, a 405.
+ */
+export class Router {
+  private readonly routes = new Map<string, Map<string, Handler>>();
+
+  on(method: string, path: string, handler: Handler): this {
+    let methods = this.routes.get(path);
+    if (!methods) this.routes.set(path, (methods = new Map()));
+    methods.set(method, handler);
+    return this;
+  }
+
+  /** The request listener for node:http. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const mark = url.indexOf('?');
+    const path = mark === -1 ? url : url.slice(0, mark);
+    const methods = this.routes.get(path);
+    if (!methods) return sendError(res, new HttpError(404, `no route for ${path}`));
+    const handler = methods.get(req.method ?? '');
+    if (!handler) {
+      const allow = [...methods.keys()].join(', ');
+      return sendError(res, new HttpError(405, `${req.method} not allowed on ${path}; use ${allow}`, { Allow: allow }));
+    }
+    const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1));
+    try {
+      const done = handler(req, res, query);
+      if (done) done.catch((err: unknown) => sendError(res, err));
+    } catch (err) {
+      sendError(res, err);
+    }
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Every Redis key the system uses, in one place.
+ *
+ * A payment's life in Redis:
+ *   accepted (hash, id -> "cents|acceptedAtMs")  written with the queue entry, refuses duplicates
+ *   queue (list of "id|cents|acceptedAtMs")      LPUSH by the API, moved right-to-left by a worker
+ *   inflight:<worker> (list)                     entries a worker holds; recovered when it restarts
+ *   attempts (hash, id -> processor)             where it may have been sent; pins retries there
+ *   done (hash, id -> "processor|requestedAtMs|cents")  the ledger's guard: recorded once
+ *   ledger:<processor>:log (zset)                score requestedAtMs, member "id|cents"
+ *   ledger:<processor>:count / :cents (hashes)   totals per 100 ms bucket of requestedAt
+ *   ledger:<processor>:total (hash)              all-time count and cents
+ */
+export type Processor = 'default' | 'fallback';
+export const PROCESSORS: readonly Processor[] = ['default', 'fallback'];
+
+export const keys = {
+  accepted: 'payments:accepted',
+  queue: 'payments:queue',
+  inflight: (worker: string) => `payments:inflight:${worker}`,
+  inflightPattern: 'payments:inflight:*',
+  attempts: 'payments:attempts',
+  stats: 'payments:stats',
+  done: 'ledger:done',
+  log: (p: Processor) => `ledger:${p}:log`,
+  bucketCount: (p: Processor) => `ledger:${p}:count`,
+  bucketCents: (p: Processor) => `ledger:${p}:cents`,
+  total: (p: Processor) => `ledger:${p}:total`,
+  health: (p: Processor) => `health:${p}`,
+  healthLease: (p: Processor) => `health:${p}:lease`,
+  worker: (id: string) => `workers:${id}`,
+};
+
+/** Width of a ledger bucket: a window costs O(buckets) plus two partial buckets scanned exactly. */
+export const BUCKET_MS = 100;
+
+/** A queued payment, as the queue and in-flight lists hold it. */
+export interface QueuedPayment {
+  id: string;
+  cents: number;
+  acceptedAtMs: number;
+  /** The exact list entry, needed to remove it from the in-flight list. */
+  entry: string;
+}
+
+export function encodeEntry(id: string, cents: number, acceptedAtMs: number): string {
+  return `${id}|${cents}|${acceptedAtMs}`;
+}
+
+export function decodeEntry(entry: string): QueuedPayment | null {
+  const [id, cents, acceptedAtMs] = entry.split('|');
+  if (!id || !cents || !acceptedAtMs) return null;
+  return { id, cents: Number(cents), acceptedAtMs: Number(acceptedAtMs), entry };
+}

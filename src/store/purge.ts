@@ -1,0 +1,23 @@
+import type { RedisConnection } from '../redis/connection.ts';
+import { Script } from '../redis/script.ts';
+
+/**
+ * Empties queue, in-flight lists, ledger and duplicate keys in one atomic step.
+ * KEYS is fine here: the keyspace holds a few dozen keys, and purge is a test's setup.
+ */
+const script = new Script(
+  'purge',
+  `
+local removed = 0
+for _, pattern in ipairs({'payments:*', 'ledger:*'}) do
+  for _, key in ipairs(redis.call('KEYS', pattern)) do
+    removed = removed + redis.call('DEL', key)
+  end
+end
+return removed
+`,
+);
+
+export async function purge(redis: RedisConnection): Promise<number> {
+  return Number(await script.run(redis, [], []));
+}

@@ -1,0 +1,65 @@
+import type { RedisConnection } from '../redis/connection.ts';
+import { keys, PROCESSORS, type Processor } from '../store/keys.ts';
+import { log } from '../log.ts';
+import { getHealth, type Health } from './forward.ts';
+
+/** The processors allow one health call per 5 s each, shared by every caller. */
+const LEASE_MS = 5_100;
+const READ_EVERY_MS = 1_000;
+
+export interface HealthReport extends Health {
+  atMs: number;
+}
+
+/**
+ * Health checks shared across the deployment: whoever takes the lease in Redis
+ * (SET NX PX) calls the processor and publishes the answer; everyone reads it.
+ */
+export class HealthMonitor {
+  private readonly latest = new Map<Processor, HealthReport>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly urls: Record<Processor, string>,
+    private readonly owner: string,
+    private readonly onReport: (p: Processor, report: HealthReport) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), READ_EVERY_MS);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The last report, if it is recent enough to act on. */
+  get(p: Processor, maxAgeMs = 10_000): HealthReport | null {
+    const report = this.latest.get(p);
+    return report && Date.now() - report.atMs <= maxAgeMs ? report : null;
+  }
+
+  private async tick(): Promise<void> {
+    for (const p of PROCESSORS) {
+      try {
+        if ((await this.redis.send(['SET', keys.healthLease(p), this.owner, 'NX', 'PX', LEASE_MS])) === 'OK') {
+          const health = await getHealth(this.urls[p], 2_000);
+          const report: HealthReport = { ...health, atMs: Date.now() };
+          await this.redis.send(['SET', keys.health(p), JSON.stringify(report), 'PX', 60_000]);
+        }
+        const text = await this.redis.send(['GET', keys.health(p)]);
+        if (typeof text !== 'string') continue;
+        const report = JSON.parse(text) as HealthReport;
+        const previous = this.latest.get(p);
+        if (previous?.atMs === report.atMs) continue;
+        this.latest.set(p, report);
+        this.onReport(p, report);
+      } catch (err) {
+        log.debug(`health of ${p} unavailable`, err);
+      }
+    }
+  }
+}

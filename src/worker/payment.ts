@@ -1,0 +1,98 @@
+import type { WorkerConfig } from '../config.ts';
+import { record, type LedgerEntry } from '../ledger/record.ts';
+import { log } from '../log.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { keys, type Processor, type QueuedPayment } from '../store/keys.ts';
+import { getPayment, postPayment } from './forward.ts';
+import { sleep, type Gate } from './gate.ts';
+import type { HealthMonitor } from './health.ts';
+import { choose } from './routing.ts';
+
+export interface WorkerContext {
+  redis: RedisConnection;
+  config: WorkerConfig;
+  gates: Record<Processor, Gate>;
+  health: HealthMonitor;
+}
+
+/**
+ * Takes one payment from "in flight" to "in the ledger", exactly once.
+ *
+ * `pinned` is the processor the payment may already have reached. Once a call's
+ * outcome is uncertain, the payment never goes to the other processor: it is
+ * settled with GET /payments/{id} on the same one, and re-sent there if absent
+ * (a 422 on the re-send means the first call landed after all).
+ */
+export async function processPayment(ctx: WorkerContext, payment: QueuedPayment, pinned: Processor | null): Promise<void> {
+  const { config } = ctx;
+  let failedOnDefault = 0;
+  let markedAt: Processor | null = pinned; // what the attempts hash says
+  let settle = pinned !== null; // ask the processor before sending again
+
+  for (;;) {
+    const p: Processor = pinned ?? choose(config.routingPolicy, failedOnDefault, config.maxRetries, processorStates(ctx));
+    const gate = ctx.gates[p];
+    const url = config.processors[p];
+    await gate.acquire();
+    try {
+      if (settle) {
+        const row = await getPayment(url, payment.id, config.httpTimeoutMs);
+        gate.succeeded();
+        if (row) return await recordUntilStored(ctx, payment, { processor: p, requestedAtMs: row.requestedAtMs, cents: row.cents });
+        settle = false;
+      }
+      if (markedAt !== p) {
+        // Written before sending, so a worker killed mid-call restarts pinned here.
+        await ctx.redis.send(['HSET', keys.attempts, payment.id, p]);
+        markedAt = p;
+      }
+      const requestedAtMs = Date.now();
+      const outcome = await postPayment(url, payment.id, payment.cents, requestedAtMs, config.httpTimeoutMs);
+      switch (outcome.kind) {
+        case 'ok':
+          gate.succeeded();
+          return await recordUntilStored(ctx, payment, { processor: p, requestedAtMs, cents: payment.cents });
+        case 'duplicate':
+          pinned = p;
+          settle = true;
+          continue;
+        case 'uncertain':
+          pinned = p;
+          settle = true;
+          gate.failed();
+          log.info(`payment on ${p} uncertain (${outcome.reason}); settling there`);
+          continue;
+        case 'failed':
+          gate.failed();
+          if (p === 'default') failedOnDefault++;
+          log.debug(`payment on ${p} failed (${outcome.reason})`);
+          continue;
+      }
+    } catch (err) {
+      // Redis or the settle lookup failed: nothing was decided, so try again after the pause.
+      gate.failed();
+      log.warn(`payment step on ${p} failed`, err);
+    } finally {
+      gate.release();
+    }
+  }
+}
+
+function processorStates(ctx: WorkerContext) {
+  const down = (p: Processor) => ctx.gates[p].isPaused || ctx.health.get(p)?.failing === true;
+  return { default: { down: down('default') }, fallback: { down: down('fallback') } };
+}
+
+/** The processor has the payment: the ledger must get it too, however long Redis takes. */
+async function recordUntilStored(ctx: WorkerContext, payment: QueuedPayment, entry: LedgerEntry): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await record(ctx.redis, ctx.config.workerId, payment, entry);
+      return;
+    } catch (err) {
+      // Safe to repeat: the ledger refuses a second entry for the same id.
+      log.error(`ledger write failed, retrying`, err);
+      await sleep(Math.min(1000, 20 * 2 ** attempt));
+    }
+  }
+}

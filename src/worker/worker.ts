@@ -1,0 +1,104 @@
+import { log } from '../log.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { isRedisError } from '../redis/errors.ts';
+import { Script } from '../redis/script.ts';
+import { decodeEntry, keys, type Processor } from '../store/keys.ts';
+import { sleep } from './gate.ts';
+import { processPayment, type WorkerContext } from './payment.ts';
+
+/** Moves up to N entries from the queue into this worker's in-flight list, atomically. */
+const take = new Script(
+  'take',
+  `
+local out = {}
+for i = 1, tonumber(ARGV[1]) do
+  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not entry then break end
+  out[#out + 1] = entry
+end
+return out
+`,
+);
+
+/**
+ * The worker's loop: keep up to HTTP_CONNECTION_LIMIT payments in progress,
+ * taking them from the queue in batches, blocking on an empty queue.
+ * Entries stay in the in-flight list until the ledger has them.
+ */
+export class Worker {
+  private readonly active = new Map<string, Promise<void>>();
+  private running = true;
+  private slotFreed: (() => void) | null = null;
+  private readonly inflightKey: string;
+
+  constructor(
+    private readonly ctx: WorkerContext,
+    private readonly blocking: RedisConnection,
+  ) {
+    this.inflightKey = keys.inflight(ctx.config.workerId);
+  }
+
+  get inProgress(): number {
+    return this.active.size;
+  }
+
+  async run(): Promise<void> {
+    await this.recover();
+    const limit = this.ctx.config.httpConnectionLimit;
+    while (this.running) {
+      if (this.active.size >= limit) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      try {
+        let entries = (await take.run(this.ctx.redis, [keys.queue, this.inflightKey], [Math.min(this.ctx.config.batchSize, limit - this.active.size)])) as string[];
+        if (entries.length === 0 && this.running) {
+          const entry = await this.blocking.send(['BLMOVE', keys.queue, this.inflightKey, 'RIGHT', 'LEFT', this.ctx.config.pollTimeoutSeconds]);
+          entries = typeof entry === 'string' ? [entry] : [];
+        }
+        for (const entry of entries) this.start(entry, null);
+      } catch (err) {
+        if (!this.running) break;
+        log.warn('taking from the queue failed', err);
+        await sleep(200);
+        // An uncertain move may have landed an entry in our in-flight list: pick it up.
+        if (isRedisError(err, 'UNCERTAIN')) await this.recover().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Stops taking new payments and waits for those in progress (bounded by the caller). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.slotFreed?.();
+    await Promise.all(this.active.values());
+  }
+
+  /** Resumes entries left in this worker's in-flight list, pinned where they may have been sent. */
+  async recover(): Promise<void> {
+    const entries = (await this.ctx.redis.send(['LRANGE', this.inflightKey, 0, -1])) as string[];
+    const fresh = entries.filter((entry) => !this.active.has(entry));
+    if (fresh.length === 0) return;
+    const ids = fresh.map((entry) => decodeEntry(entry)?.id ?? '');
+    const pins = (await this.ctx.redis.send(['HMGET', keys.attempts, ...ids])) as (string | null)[];
+    log.warn(`recovering ${fresh.length} payments from ${this.inflightKey}`);
+    fresh.forEach((entry, i) => this.start(entry, (pins[i] as Processor | null) ?? null));
+  }
+
+  private start(entry: string, pinned: Processor | null): void {
+    const payment = decodeEntry(entry);
+    if (!payment) {
+      log.error(`malformed queue entry left in ${this.inflightKey}`);
+      return;
+    }
+    const job = processPayment(this.ctx, payment, pinned)
+      .catch((err) => log.error('payment processing stopped unexpectedly', err))
+      .finally(() => {
+        this.active.delete(entry);
+        const wake = this.slotFreed;
+        this.slotFreed = null;
+        wake?.();
+      });
+    this.active.set(entry, job);
+  }
+}
