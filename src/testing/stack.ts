@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createRouter } from '../api/app.ts';
+import { RedisConnection } from '../redis/connection.ts';
+import { parseRedisUrl } from '../redis/url.ts';
+import { startProcessor, type RunningProcessor } from '../../bench/simulator/processor.ts';
+import { startRedis, type TestRedis } from './redis-server.ts';
+
+/**
+ * Test helper: a real redis-server, two processor simulators, an API server on a
+ * free port, and worker child processes started on demand. Close it when done.
+ */
+export interface Stack {
+  redis: RedisConnection;
+  redisServer: TestRedis;
+  api: string;
+  processors: { default: Processor; fallback: Processor };
+  startWorker(env?: Record<string, string>): Worker;
+  pay(count: number, amount?: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface Processor {
+  url: string;
+  configure(name: 'delay' | 'failure', value: number | boolean): Promise<void>;
+  summary(query?: string): Promise<{ totalRequests: number; totalAmount: number }>;
+  payment(id: string): Promise<{ correlationId: string; amount: number; requestedAt: string } | null>;
+}
+
+export interface Worker {
+  child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const TOKEN = '123';
+
+export async function startStack(): Promise<Stack> {
+  const redisServer = await startRedis();
+  const redis = new RedisConnection({ address: parseRedisUrl(redisServer.url), offlineQueueLimit: 0 });
+  await redis.waitReady(5000);
+  const sims: RunningProcessor[] = [
+    await startProcessor({ port: 0, fee: 0.05, token: TOKEN, rateLimitSeconds: 5 }),
+    await startProcessor({ port: 0, fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
+  ];
+  const server = http.createServer({ keepAlive: true }, createRouter(redis, { instance: 'test' }).handle).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const workers: Worker[] = [];
+
+  return {
+    redis,
+    redisServer,
+    api,
+    processors: { default: client(sims[0]!.url), fallback: client(sims[1]!.url) },
+    startWorker(env = {}) {
+      const worker = spawnWorker({
+        REDIS_URL: redisServer.url,
+        DEFAULT_PROCESSOR_URL: sims[0]!.url,
+        FALLBACK_PROCESSOR_URL: sims[1]!.url,
+        INSTANCE: 'w1',
+        BACKOFF_BASE: '0.05',
+        BACKOFF_MAX: '0.5',
+        HTTP_TIMEOUT: '1',
+        HTTP_CONNECTION_LIMIT: '64',
+        HTTP_CONNECTION_LIMIT_PER_HOST: '32',
+        LOG_LEVEL: 'WARNING',
+        ...env,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async pay(count, amount = 19.9) {
+      const ids = Array.from({ length: count }, () => randomUUID());
+      for (let i = 0; i < ids.length; i += 50) {
+        await Promise.all(
+          ids.slice(i, i + 50).map(async (id) => {
+            const res = await fetch(`${api}/payments`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify({ correlationId: id, amount }),
+            });
+            if (res.status !== 202) throw new Error(`POST /payments answered ${res.status}: ${await res.text()}`);
+          }),
+        );
+      }
+      return ids;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+      server.closeAllConnections();
+      server.close();
+      await redis.close();
+      await Promise.all(sims.map((s) => s.close()));
+      await redisServer.stop();
+    },
+  };
+}
+
+function client(url: string): Processor {
+  const admin = { 'X-Rinha-Token': TOKEN, 'Content-Type': 'application/json' };
+  return {
+    url,
+    async configure(name, value) {
+      const res = await fetch(`${url}/admin/configurations/${name}`, { method: 'PUT', headers: admin, body: JSON.stringify({ [name]: value }) });
+      if (!res.ok) throw new Error(`configure ${name} answered ${res.status}`);
+      await res.arrayBuffer();
+    },
+    async summary(query = '') {
+      const res = await fetch(`${url}/admin/payments-summary${query}`, { headers: admin });
+      if (!res.ok) throw new Error(`admin summary answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as { totalRequests: number; totalAmount: number };
+    },
+    async payment(id) {
+      const res = await fetch(`${url}/payments/${id}`);
+      if (res.status === 404) return null;
+      return (await res.json()) as { correlationId: string; amount: number; requestedAt: string };
+    },
+  };
+}
+
+function spawnWorker(env: Record<string, string>): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return {
+    child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** Polls until `check` returns true, or fails after timeoutMs with `what`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export async function backendSummary(api: string, query = ''): Promise<{ default: Totals; fallback: Totals }> {
+  const res = await fetch(`${api}/payments-summary${query}`);
+  if (!res.ok) throw new Error(`GET /payments-summary answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { default: Totals; fallback: Totals };
+}
+
+export interface Totals {
+  totalRequests: number;
+  totalAmount: number;
+}

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backendSummary, startStack, waitFor, type Stack } from '../testing/stack.ts';
+import { keys } from '../store/keys.ts';
+
+let stack: Stack;
+beforeEach(async () => {
+  stack = await startStack();
+});
+afterEach(async () => {
+  await stack.close();
+});
+
+/** Waits until the backend's books hold `count` payments and the queue is empty. */
+async function drained(count: number, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    `${count} payments in the ledger`,
+    async () => {
+      const s = await backendSummary(stack.api);
+      return s.default.totalRequests + s.fallback.totalRequests >= count;
+    },
+    timeoutMs,
+  );
+  await waitFor('empty queue and in-flight list', async () => (await stack.redis.send(['LLEN', keys.queue])) === 0 && (await stack.redis.send(['LLEN', keys.inflight('w1')])) === 0, 5000);
+}
+
+/** The backend's summary equals both processors' own books, counts and amounts. */
+async function assertBooksAgree(expected: number): Promise<void> {
+  const ours = await backendSummary(stack.api);
+  const d = await stack.processors.default.summary();
+  const f = await stack.processors.fallback.summary();
+  assert.equal(ours.default.totalRequests, d.totalRequests, 'default count differs from the processor');
+  assert.equal(ours.default.totalAmount, d.totalAmount, 'default amount differs from the processor');
+  assert.equal(ours.fallback.totalRequests, f.totalRequests, 'fallback count differs from the processor');
+  assert.equal(ours.fallback.totalAmount, f.totalAmount, 'fallback amount differs from the processor');
+  assert.equal(d.totalRequests + f.totalRequests, expected, 'payments lost or duplicated');
+}
+
+/** No payment is held by both processors. */
+async function assertNoneOnBoth(ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const [d, f] = await Promise.all([stack.processors.default.payment(id), stack.processors.fallback.payment(id)]);
+    assert.ok(d !== null || f !== null, `payment ${id} was lost`);
+    assert.ok(d === null || f === null, `payment ${id} was paid twice`);
+  }
+}
+
+describe('worker', () => {
+  test('every accepted payment is forwarded once, to default, and ledgered', async () => {
+    stack.startWorker();
+    await stack.pay(500);
+    await drained(500);
+    await assertBooksAgree(500);
+    assert.equal((await backendSummary(stack.api)).fallback.totalRequests, 0, 'default-only never pays fallback');
+  });
+
+  test('while default fails, payments wait; when it recovers they land on default', async () => {
+    await stack.processors.default.configure('failure', true);
+    stack.startWorker();
+    await stack.pay(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await stack.processors.default.summary()).totalRequests, 0);
+    assert.equal((await stack.redis.send(['HLEN', keys.done])), 0, 'nothing ledgered while failing');
+    await stack.processors.default.configure('failure', false);
+    await drained(200);
+    await assertBooksAgree(200);
+    assert.equal((await stack.processors.fallback.summary()).totalRequests, 0);
+  });
+
+  test('both processors failing for 10 s lose nothing: every payment lands once after recovery', async () => {
+    await stack.processors.default.configure('failure', true);
+    await stack.processors.fallback.configure('failure', true);
+    stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '2' });
+    const ids: string[] = [];
+    for (let second = 0; second < 10; second++) {
+      ids.push(...(await stack.pay(30)));
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal((await stack.processors.default.summary()).totalRequests + (await stack.processors.fallback.summary()).totalRequests, 0);
+    await stack.processors.default.configure('failure', false);
+    await stack.processors.fallback.configure('failure', false);
+    await drained(300);
+    await assertBooksAgree(300);
+    await assertNoneOnBoth(ids);
+  });
+
+  test('a processor slower than the worker timeout still ends with the ledger equal to its rows', async () => {
+    await stack.processors.default.configure('delay', 700);
+    stack.startWorker({ HTTP_TIMEOUT: '0.25', ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
+    const ids = await stack.pay(100);
+    await new Promise((r) => setTimeout(r, 2000));
+    await stack.processors.default.configure('delay', 0);
+    await drained(100);
+    await assertBooksAgree(100);
+    await assertNoneOnBoth(ids);
+    assert.equal((await stack.processors.fallback.summary()).totalRequests, 0, 'uncertain payments stay pinned to default');
+  });
+
+  test('a worker killed with SIGKILL mid-run and restarted loses and duplicates nothing', async () => {
+    await stack.processors.default.configure('delay', 150);
+    const first = stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
+    const ids = await stack.pay(1000);
+    await waitFor('some payments processed', async () => (await stack.processors.default.summary()).totalRequests > 100, 10_000);
+    await first.stop('SIGKILL');
+    const inflight = Number(await stack.redis.send(['LLEN', keys.inflight('w1')]));
+    assert.ok(inflight > 0, 'the kill left payments in flight');
+    stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
+    await drained(1000, 30_000);
+    await assertBooksAgree(1000);
+    await assertNoneOnBoth(ids);
+  });
+
+  test('fallback-when-down pays fallback after MAX_RETRIES failures while default is down', async () => {
+    await stack.processors.default.configure('failure', true);
+    stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '2' });
+    await stack.pay(50);
+    await drained(50);
+    await assertBooksAgree(50);
+    assert.equal((await backendSummary(stack.api)).fallback.totalRequests, 50);
+  });
+});
