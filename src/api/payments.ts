@@ -37,6 +37,6 @@ function storeError(err: unknown): HttpError {
   if (isRedisError(err, 'NOT_SENT')) {
     return new HttpError(503, 'payment store unavailable: payment not accepted, retry later', { 'Retry-After': '1' });
   }
-  return new HttpError(500, `payment store error: ${(err as Error).message}`);
+  return new HttpError(503, `payment store refused the write: ${(err as Error).message}`, { 'Retry-After': '1' });
 }
 

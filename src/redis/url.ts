@@ -18,10 +18,10 @@ export function parseRedisUrl(text: string, name = 'REDIS_URL'): RedisAddress {
     return { kind: 'unix', path: decodeURIComponent(url.pathname), db };
   }
   if (url.protocol !== 'redis:') throw new Error(`${name}: ${EXPECTED}, got "${text}"`);
-  const port = url.port === '' ? 6379 : Number(url.port);
-  const db = parseDb(url.pathname.replace(/^\//, '') || '0', text, name);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!host) throw new Error(`${name}: ${EXPECTED}, got "${text}" (no host)`);
+  const port = url.port === '' ? 6379 : Number(url.port);
+  const db = parseDb(url.pathname.replace(/^\//, '') || '0', text, name);
   return { kind: 'tcp', host, port, db };
 }
 

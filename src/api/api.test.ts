@@ -1,0 +1,130 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { keys } from '../store/keys.ts';
+import { startStack, type Stack } from '../testing/stack.ts';
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack.close();
+});
+
+async function call(method: string, path: string, body?: string, contentType = 'application/json') {
+  const headers: Record<string, string> = {};
+  if (body !== undefined && contentType) headers['Content-Type'] = contentType;
+  const res = await fetch(`${stack.api}${path}`, { method, headers, body });
+  const text = await res.text();
+  return { status: res.status, body: JSON.parse(text) as Record<string, unknown>, headers: res.headers };
+}
+
+const id = '4a7901b8-7d26-4d9d-aa19-4dc1c7cf60b3';
+
+describe('POST /payments refuses bad input and queues nothing', () => {
+  const cases: [string, string | undefined, number, RegExp, string?][] = [
+    ['invalid JSON', '{"correlationId":', 400, /not valid JSON/],
+    ['an array body', '[]', 400, /must be a JSON object/],
+    ['a missing correlationId', '{"amount":19.9}', 400, /correlationId is required/],
+    ['a numeric correlationId', '{"correlationId":42,"amount":19.9}', 400, /correlationId must be a string/],
+    ['a correlationId that is not a UUID', '{"correlationId":"abc","amount":19.9}', 400, /correlationId must be a UUID/],
+    ['a missing amount', `{"correlationId":"${id}"}`, 400, /amount is required/],
+    ['an amount given as a string', `{"correlationId":"${id}","amount":"19.90"}`, 400, /amount must be a JSON number/],
+    ['a zero amount', `{"correlationId":"${id}","amount":0}`, 400, /positive number with at most 2 decimals/],
+    ['a negative amount', `{"correlationId":"${id}","amount":-5}`, 400, /positive number/],
+    ['an amount with 3 decimals', `{"correlationId":"${id}","amount":19.999}`, 400, /at most 2 decimals/],
+    ['an amount beyond the maximum', `{"correlationId":"${id}","amount":1e12}`, 400, /at most 100000000.00/],
+    ['a body over 4 KB', `{"correlationId":"${id}","amount":19.9,"pad":"${'x'.repeat(5000)}"}`, 413, /at most 4096 bytes/],
+    ['a form-encoded body', 'correlationId=x', 415, /Content-Type must be application\/json/, 'application/x-www-form-urlencoded'],
+  ];
+  for (const [name, body, status, message, type] of cases) {
+    test(`${name} answers ${status} naming the problem`, async () => {
+      const res = await call('POST', '/payments', body, type);
+      assert.equal(res.status, status);
+      assert.match(String(res.body.error), message);
+      assert.equal(await stack.redis.send(['LLEN', keys.queue]), 0, 'nothing was queued');
+    });
+  }
+});
+
+describe('POST /payments accepts once', () => {
+  test('a valid payment answers 202 after it is in the queue', async () => {
+    const fresh = randomUUID();
+    const res = await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 19.9 }));
+    assert.equal(res.status, 202);
+    const queue = (await stack.redis.send(['LRANGE', keys.queue, 0, -1])) as string[];
+    assert.ok(queue.some((entry) => entry.startsWith(`${fresh}|1990|`)), 'queued with the amount in cents');
+  });
+
+  test('the same correlationId with the same amount is a replay: 202, queued once', async () => {
+    const fresh = randomUUID();
+    const body = JSON.stringify({ correlationId: fresh, amount: 10.5 });
+    assert.equal((await call('POST', '/payments', body)).status, 202);
+    const replay = await call('POST', '/payments', JSON.stringify({ correlationId: fresh.toUpperCase(), amount: 10.5 }));
+    assert.equal(replay.status, 202);
+    assert.equal(replay.body.status, 'replayed');
+    const queue = (await stack.redis.send(['LRANGE', keys.queue, 0, -1])) as string[];
+    assert.equal(queue.filter((entry) => entry.startsWith(fresh)).length, 1);
+  });
+
+  test('the same correlationId with another amount answers 409', async () => {
+    const fresh = randomUUID();
+    await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 1 }));
+    const res = await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 2 }));
+    assert.equal(res.status, 409);
+    assert.match(String(res.body.error), /different amount/);
+  });
+
+  test('Redis unreachable answers 503 and never a 2XX', async () => {
+    await stack.redisServer.stop();
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const res = await call('POST', '/payments', JSON.stringify({ correlationId: randomUUID(), amount: 1 }));
+      assert.equal(res.status, 503);
+      assert.match(String(res.body.error), /payment store unavailable/);
+    } finally {
+      await stack.redisServer.restart();
+      await stack.redis.waitReady(5000);
+    }
+  });
+});
+
+describe('routing and the other endpoints', () => {
+  test('an unknown path answers 404 in JSON', async () => {
+    const res = await call('GET', '/nope');
+    assert.equal(res.status, 404);
+    assert.match(String(res.body.error), /no route for \/nope/);
+  });
+
+  test('a known path with the wrong method answers 405 with Allow', async () => {
+    const res = await call('DELETE', '/payments');
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'POST');
+  });
+
+  test('an unparseable from answers 400 naming the parameter', async () => {
+    const res = await call('GET', '/payments-summary?from=yesterday');
+    assert.equal(res.status, 400);
+    assert.match(String(res.body.error), /^from: expected an ISO-8601 timestamp/);
+  });
+
+  test('the summary has all four fields, zero when nothing was processed', async () => {
+    const res = await call('GET', '/payments-summary');
+    assert.deepEqual(res.body, { default: { totalRequests: 0, totalAmount: 0 }, fallback: { totalRequests: 0, totalAmount: 0 } });
+  });
+
+  test('purge empties the queue and forgets accepted ids', async () => {
+    const fresh = randomUUID();
+    await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 1 }));
+    assert.equal((await call('POST', '/purge-payments')).status, 200);
+    assert.equal(await stack.redis.send(['LLEN', keys.queue]), 0);
+    assert.equal(await stack.redis.send(['HLEN', keys.accepted]), 0);
+    assert.equal((await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 2 }))).status, 202, 'the id is new again');
+  });
+
+  test('ready answers 200 while Redis is reachable', async () => {
+    const res = await call('GET', '/ready');
+    assert.equal(res.status, 200);
+  });
+});

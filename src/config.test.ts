@@ -1,0 +1,49 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadApiConfig, loadWorkerConfig } from './config.ts';
+
+const processors = { DEFAULT_PROCESSOR_URL: 'http://d:8080', FALLBACK_PROCESSOR_URL: 'http://f:8080' };
+
+describe('configuration', () => {
+  test('the seed defaults apply when nothing is set', () => {
+    const c = loadWorkerConfig(processors);
+    assert.equal(c.instance, 'unknown');
+    assert.deepEqual(c.redis, { kind: 'tcp', host: 'redis', port: 6379, db: 0 });
+    assert.equal(c.batchSize, 8);
+    assert.equal(c.maxRetries, 3);
+    assert.equal(c.backoffBaseMs, 500);
+    assert.equal(c.pollTimeoutSeconds, 5);
+    assert.equal(c.httpTimeoutMs, 2500);
+    assert.equal(c.logLevel, 'WARNING');
+    assert.equal(c.redisMaxConnections, 10);
+    assert.equal(c.redisHealthCheckMs, 30_000);
+    assert.equal(c.httpConnectionLimit, 100);
+    assert.equal(c.httpConnectionLimitPerHost, 20);
+    assert.equal(c.routingPolicy, 'default-only');
+    const api = loadApiConfig({});
+    assert.equal(api.workers, 1);
+    assert.equal(api.batchSize, 10);
+  });
+
+  test('the worker refuses to start without a processor URL, naming it', () => {
+    assert.throws(() => loadWorkerConfig({ FALLBACK_PROCESSOR_URL: 'http://f:8080' }), /^Error: DEFAULT_PROCESSOR_URL: required/);
+  });
+
+  test('an invalid number names the variable, the range and the value', () => {
+    assert.throws(() => loadWorkerConfig({ ...processors, MAX_RETRIES: 'many' }), /MAX_RETRIES: expected an integer from 1 to 1000, got "many"/);
+    assert.throws(() => loadWorkerConfig({ ...processors, HTTP_TIMEOUT: '-1' }), /HTTP_TIMEOUT: expected seconds/);
+  });
+
+  test('an unknown routing policy lists the ones that exist', () => {
+    assert.throws(() => loadWorkerConfig({ ...processors, ROUTING_POLICY: 'cheapest' }), /ROUTING_POLICY: expected one of default-only, fallback-when-down, got "cheapest"/);
+  });
+
+  test('a malformed REDIS_URL names the expected forms', () => {
+    assert.throws(() => loadApiConfig({ REDIS_URL: 'redis:6379' }), /REDIS_URL: expected redis:\/\/host:port\/db or unix:\/\/\/path/);
+  });
+
+  test('the per-host limit never exceeds the total limit', () => {
+    const c = loadWorkerConfig({ ...processors, HTTP_CONNECTION_LIMIT: '10', HTTP_CONNECTION_LIMIT_PER_HOST: '50' });
+    assert.equal(c.httpConnectionLimitPerHost, 10);
+  });
+});
