@@ -1,0 +1,91 @@
+# Everything a fresh machine needs is installed by these targets (Debian/apt, npm, Go).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
+
+TESTS = $(shell find src bench deploy -name '*.test.ts' | sort)
+APT_GET = DEBIAN_FRONTEND=noninteractive apt-get
+STACK = node --import tsx deploy/local/stack.ts
+COMPOSE = docker compose --project-directory . $(if $(wildcard .env),--env-file .env) -f deploy/docker-compose.yml
+HAVE_DOCKER = $(shell docker info >/dev/null 2>&1 && echo yes)
+
+.PHONY: help deps node-deps system-deps k6 build typecheck test up down ps logs bench smoke consistency e2e
+
+help:
+	@echo "make up | down | ps | logs      run the stack (Docker compose, or local processes without Docker)"
+	@echo "make test                       type check and every test (installs what it needs)"
+	@echo "make bench | smoke              the contest's k6 load test, full (60 s) or short"
+	@echo "make consistency [DEEP=1]       the consistency report of the running stack"
+	@echo "make e2e                        5,000 payments through 2 APIs and a worker, books compared"
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+node-deps: node_modules/.package-lock.json
+
+# redis-server and nginx from Debian, when absent.
+system-deps:
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing from apt"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing >/dev/null; \
+	fi
+
+k6:
+	@command -v k6 >/dev/null || { \
+	  command -v go >/dev/null || { echo "k6 is missing and Go is not installed: install Go or k6 v1.1.0"; exit 1; }; \
+	  echo "installing k6 v1.1.0 with go install"; go install go.k6.io/k6@v1.1.0; }
+
+deps: node-deps system-deps
+
+build: node-deps
+	npx tsc -p tsconfig.build.json
+
+typecheck: node-deps
+	npx tsc --noEmit -p .
+
+test: deps k6 typecheck build
+	node --import tsx --test --test-concurrency=1 $(TESTS)
+
+up: deps build
+ifeq ($(HAVE_DOCKER),yes)
+	docker compose -f deploy/processors.yml up -d
+	$(COMPOSE) up -d --build --wait
+else
+	@$(STACK) up
+endif
+
+down:
+ifeq ($(HAVE_DOCKER),yes)
+	$(COMPOSE) down
+else
+	@$(STACK) down
+endif
+
+ps:
+ifeq ($(HAVE_DOCKER),yes)
+	$(COMPOSE) ps && docker stats --no-stream
+else
+	@$(STACK) ps
+endif
+
+logs:
+ifeq ($(HAVE_DOCKER),yes)
+	$(COMPOSE) logs --tail=100
+else
+	@$(STACK) logs
+endif
+
+bench: deps k6 build
+	@node --import tsx bench/run.ts full
+
+smoke: deps k6 build
+	@node --import tsx bench/run.ts smoke
+
+consistency: node-deps
+	@node --import tsx src/consistency/cli.ts $(if $(DEEP),--deep)
+
+e2e: deps build
+	@node --import tsx bench/e2e.ts

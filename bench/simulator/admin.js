@@ -1,0 +1,84 @@
+import { isRecord, parseJson, readBody } from "./body.js";
+import { centsToNumber, feeCents } from "./decimal.js";
+import { INVALID, PURGED, UNAUTHORIZED, send } from "./respond.js";
+import { parseIsoMicros } from "./time.js";
+const CONFIG_PREFIX = '/admin/configurations/';
+/** Handles an admin route; false when `path`/method is no admin route (-> 404). */
+export function handleAdmin(req, res, path, query, settings, store) {
+    const method = req.method;
+    const route = method === 'GET' && path === '/admin/payments-summary' ? 'summary'
+        : method === 'POST' && path === '/admin/purge-payments' ? 'purge'
+            : method === 'PUT' && path.startsWith(CONFIG_PREFIX) ? path.slice(CONFIG_PREFIX.length)
+                : '';
+    if (!['summary', 'purge', 'token', 'delay', 'failure'].includes(route))
+        return false;
+    if (req.headers['x-rinha-token'] !== settings.token) {
+        send(res, 401, UNAUTHORIZED);
+        return true;
+    }
+    if (route === 'summary')
+        summary(res, query, settings, store);
+    else if (route === 'purge') {
+        store.purge();
+        send(res, 200, PURGED);
+    }
+    else if (route === 'token') {
+        void configure(req, res, settings, 'token', (v) => (typeof v === 'string' ? ((settings.token = v), null) : undefined));
+    }
+    else if (route === 'delay') {
+        void configure(req, res, settings, 'delay', (v) => {
+            if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1)
+                return undefined;
+            const was = settings.delay;
+            settings.delay = v;
+            return { config: 'delay', was, is: v };
+        });
+    }
+    else {
+        void configure(req, res, settings, 'failure', (v) => {
+            if (typeof v !== 'boolean')
+                return undefined;
+            const was = settings.failure;
+            settings.failure = v;
+            return { config: 'failure', was, is: v };
+        });
+    }
+    return true;
+}
+function summary(res, query, settings, store) {
+    const params = new URLSearchParams(query);
+    const bound = (name) => {
+        // An unencoded '+' offset arrives as a space after form decoding.
+        const value = params.get(name)?.replace(' ', '+');
+        return value === undefined || value === '' ? null : parseIsoMicros(value);
+    };
+    const from = bound('from');
+    const to = bound('to');
+    if (from === undefined || to === undefined)
+        return send(res, 400, INVALID);
+    const totals = store.totals(from ?? undefined, to ?? undefined);
+    const payload = {
+        totalRequests: totals.count,
+        totalAmount: centsToNumber(totals.cents),
+        totalFee: centsToNumber(feeCents(totals.cents, settings.feeDecimal)),
+        feePerTransaction: settings.fee,
+    };
+    send(res, 200, JSON.stringify(payload));
+}
+/**
+ * PUT /admin/configurations/*: `apply` gets the body's `field` and returns the
+ * answer body, null for 204, or undefined when the value is unacceptable (400).
+ */
+async function configure(req, res, settings, field, apply) {
+    const text = await readBody(req);
+    if (text === undefined)
+        return;
+    const parsed = parseJson(text);
+    const answer = isRecord(parsed) ? apply(parsed[field]) : undefined;
+    if (answer === undefined)
+        return send(res, 400, INVALID);
+    settings.changed();
+    if (answer === null)
+        return send(res, 204);
+    send(res, 200, JSON.stringify(answer));
+}

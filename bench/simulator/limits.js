@@ -1,0 +1,124 @@
+// The two limiters of the reference (ASP.NET ConcurrencyLimiter on POST /payments,
+// FixedWindowRateLimiter on service-health), as callback queues so the hot path
+// allocates no promises.
+/** A FIFO queue of waiters that a caller can leave (its client went away). */
+class WaitQueue {
+    #waiters = [];
+    get length() {
+        return this.#waiters.length;
+    }
+    push(waiter) {
+        this.#waiters.push(waiter);
+    }
+    shift() {
+        return this.#waiters.shift();
+    }
+    remove(waiter) {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0)
+            this.#waiters.splice(index, 1);
+    }
+    clear() {
+        this.#waiters.length = 0;
+    }
+}
+/** At most `permits` holders; `queueLimit` more wait (oldest first); the rest are rejected. */
+export class ConcurrencyLimiter {
+    permits;
+    queueLimit;
+    #queue = new WaitQueue();
+    #active = 0;
+    constructor(permits, queueLimit) {
+        this.permits = permits;
+        this.queueLimit = queueLimit;
+    }
+    /** 'granted': the caller holds a slot now; 'queued': `waiter` runs when it gets one. */
+    acquire(waiter) {
+        if (this.#active < this.permits && this.#queue.length === 0) {
+            this.#active += 1;
+            return 'granted';
+        }
+        if (this.#queue.length >= this.queueLimit)
+            return 'rejected';
+        this.#queue.push(waiter);
+        return 'queued';
+    }
+    /** Leaves the queue (only meaningful while still queued). */
+    withdraw(waiter) {
+        this.#queue.remove(waiter);
+    }
+    /** Hands the slot straight to the oldest waiter, if any. */
+    release() {
+        const next = this.#queue.shift();
+        if (next === undefined)
+            this.#active -= 1;
+        else
+            next();
+    }
+    get active() {
+        return this.#active;
+    }
+}
+/**
+ * One call per window. Windows are counted from the first call, as an ASP.NET
+ * limiter partition is created on first use and then replenishes on its own
+ * cadence; each later window serves the oldest queued call first.
+ */
+export class FixedWindowLimiter {
+    windowMs;
+    queueLimit;
+    #queue = new WaitQueue();
+    #origin;
+    #lastUsedWindow = -1;
+    #timer;
+    constructor(windowMs, queueLimit) {
+        this.windowMs = windowMs;
+        this.queueLimit = queueLimit;
+    }
+    take(waiter) {
+        const now = performance.now();
+        this.#origin ??= now;
+        const window = this.#windowAt(now);
+        if (window > this.#lastUsedWindow && this.#queue.length === 0) {
+            this.#lastUsedWindow = window;
+            return 'granted';
+        }
+        if (this.#queue.length >= this.queueLimit)
+            return 'rejected';
+        this.#queue.push(waiter);
+        this.#schedule();
+        return 'queued';
+    }
+    withdraw(waiter) {
+        this.#queue.remove(waiter);
+    }
+    close() {
+        if (this.#timer !== undefined)
+            clearTimeout(this.#timer);
+        this.#timer = undefined;
+        this.#queue.clear();
+    }
+    #windowAt(now) {
+        return Math.floor((now - (this.#origin ?? now)) / this.windowMs);
+    }
+    #schedule() {
+        if (this.#timer !== undefined || this.#queue.length === 0 || this.#origin === undefined)
+            return;
+        const opensAt = this.#origin + (this.#lastUsedWindow + 1) * this.windowMs;
+        // ceil: a timer that fires a hair early just re-arms instead of spinning.
+        const wait = Math.max(0, Math.ceil(opensAt - performance.now()));
+        this.#timer = setTimeout(() => this.#onWindow(), wait);
+    }
+    #onWindow() {
+        this.#timer = undefined;
+        const window = this.#windowAt(performance.now());
+        if (window > this.#lastUsedWindow) {
+            const next = this.#queue.shift();
+            if (next !== undefined) {
+                this.#lastUsedWindow = window;
+                next();
+            }
+        }
+        this.#schedule();
+    }
+}
