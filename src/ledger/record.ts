@@ -22,6 +22,7 @@ if fresh == 1 then
 end
 redis.call('LREM', KEYS[6], 1, ARGV[5])
 redis.call('HDEL', KEYS[7], id)
+redis.call('HDEL', KEYS[8], id)
 return fresh
 `,
 );
@@ -37,7 +38,7 @@ export async function record(redis: RedisConnection, worker: string, payment: Qu
   const p = entry.processor;
   const reply = await script.run(
     redis,
-    [keys.done, keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p), keys.inflight(worker), keys.attempts],
+    [keys.done, keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p), keys.inflight(worker), keys.attempts, keys.settling],
     [payment.id, p, entry.requestedAtMs, entry.cents, payment.entry, BUCKET_MS],
   );
   return reply === 1;

@@ -6,6 +6,7 @@
  *   queue (list of "id|cents|acceptedAtMs")      LPUSH by the API, moved right-to-left by a worker
  *   inflight:<worker> (list)                     entries a worker holds; recovered when it restarts
  *   attempts (hash, id -> processor)             where it may have been sent; pins retries there
+ *   settling (hash, id -> processor)             a call's outcome was uncertain; being settled there
  *   done (hash, id -> "processor|requestedAtMs|cents")  the ledger's guard: recorded once
  *   ledger:<processor>:log (zset)                score requestedAtMs, member "id|cents"
  *   ledger:<processor>:count / :cents (hashes)   totals per 100 ms bucket of requestedAt
@@ -20,6 +21,7 @@ export const keys = {
   inflight: (worker: string) => `payments:inflight:${worker}`,
   inflightPattern: 'payments:inflight:*',
   attempts: 'payments:attempts',
+  settling: 'payments:settling',
   stats: 'payments:stats',
   done: 'ledger:done',
   log: (p: Processor) => `ledger:${p}:log`,

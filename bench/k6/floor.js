@@ -1,0 +1,58 @@
+// The latency floor: the contest's payments ramp alone (no stages, no
+// consistency checker, no purge) against a static nginx location that answers
+// 202 without an upstream. Its p99 is what the load balancer + Docker network
+// cost by themselves, the least the backend's p99 can be.
+//   bench/k6/run.sh floor    (or: mkdir -p bench/results/latest && k6 run bench/k6/floor.js)
+// Env: FLOOR_URL (default http://localhost:9998/payments), DURATION_SECONDS
+// (default 20), MAX_REQUESTS (default 550), RESULTS_DIR (default bench/results/latest).
+// Writes ${RESULTS_DIR}/floor.json: {p99_ms, p50_ms, requests, ...}.
+import http from 'k6/http';
+import { sleep } from 'k6';
+import { uuidv4, roundTo } from './contest.js';
+
+const env = (name, fallback) => (__ENV[name] === undefined || __ENV[name] === '' ? fallback : __ENV[name]);
+const URL = env('FLOOR_URL', 'http://localhost:9998/payments');
+const DURATION = Number(env('DURATION_SECONDS', '20'));
+const MAX_REQUESTS = Math.round(Number(env('MAX_REQUESTS', '550')));
+const RESULTS_DIR = env('RESULTS_DIR', 'bench/results/latest').replace(/\/+$/, '');
+if (!(DURATION > 0) || !(MAX_REQUESTS > 0)) throw new Error('DURATION_SECONDS and MAX_REQUESTS must be numbers > 0');
+
+export const options = {
+  scenarios: {
+    payments: {
+      exec: 'payments',
+      executor: 'ramping-vus',
+      startVUs: 1,
+      gracefulRampDown: '0s',
+      stages: [{ target: MAX_REQUESTS, duration: `${DURATION}s` }],
+    },
+  },
+  // Successful requests only, as in the contest's p99.
+  thresholds: { 'http_req_duration{expected_response:true}': ['p(99)>=0'] },
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+};
+
+export function payments() {
+  http.post(URL, JSON.stringify({ correlationId: uuidv4(), amount: 19.9 }), {
+    headers: { 'Content-Type': 'application/json' },
+    timeout: '1.5s',
+  });
+  sleep(1);
+}
+
+export function handleSummary(data) {
+  const ok = (data.metrics['http_req_duration{expected_response:true}'] || {}).values || {};
+  const result = {
+    p99_ms: roundTo(ok['p(99)'], 3),
+    p50_ms: roundTo(ok.med, 3),
+    requests: data.metrics.http_reqs ? data.metrics.http_reqs.values.count : 0,
+    failed_rate: data.metrics.http_req_failed ? roundTo(data.metrics.http_req_failed.values.rate, 4) : null,
+    url: URL,
+    duration_s: DURATION,
+    max_requests: MAX_REQUESTS,
+  };
+  const text =
+    `\nfloor ${URL}: ${result.requests} requests (${roundTo((result.failed_rate || 0) * 100, 2)}% failed), ` +
+    `successful p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms\n  written: ${RESULTS_DIR}/floor.json\n\n`;
+  return { stdout: text, [`${RESULTS_DIR}/floor.json`]: JSON.stringify(result, null, 2) + '\n' };
+}
