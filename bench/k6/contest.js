@@ -286,6 +286,8 @@ export function stages() {
       put(CONFIG.processors.fallback, 'delay', stage.fallbackDelay),
       put(CONFIG.processors.fallback, 'failure', stage.fallbackFailure),
     ]);
+    console.info(`stage at ${stage.at}s (run time ${roundTo((Date.now() - start) / 1000, 1)}s): ` +
+      `default ${stage.defaultDelay}ms${stage.defaultFailure ? ' failing' : ''}, fallback ${stage.fallbackDelay}ms${stage.fallbackFailure ? ' failing' : ''}`);
     const bad = results.filter((r) => r.status !== 200);
     if (bad.length > 0) {
       adminErrors.add(bad.length);

@@ -57,7 +57,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
           settle = true;
           continue;
         case 'uncertain':
-          if (pinned === null) await ctx.redis.send(['HSET', keys.settling, payment.id, p]);
+          await ctx.redis.send(['HSET', keys.settling, payment.id, p]);
           pinned = p;
           settle = true;
           gate.failed();
