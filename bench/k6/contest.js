@@ -2,16 +2,20 @@
 // shared/spec/rinha-2025.md section 5 without remote imports (the contest's
 // script pulls uuid, textSummary and big.js from CDNs; this machine is offline).
 //
-//   k6 run bench/k6/contest.js                 # 60 s, 550 VUs, like the contest
-//   k6 run -e DURATION_SECONDS=20 -e MAX_REQUESTS=150 bench/k6/contest.js
+//   bench/k6/run.sh contest        # 60 s, 550 VUs, like the contest
+//   mkdir -p bench/results/latest && k6 run bench/k6/contest.js   # the same by hand
+// (k6 cannot create RESULTS_DIR itself; run.sh does.)
 //
-// Env: BACKEND_URL, DEFAULT_PROCESSOR_URL, FALLBACK_PROCESSOR_URL,
-// PROCESSOR_TOKEN, PROCESSOR_INITIAL_TOKEN, DURATION_SECONDS, MAX_REQUESTS,
-// CHECK_INTERVAL_SECONDS, PARTICIPANT, RESULTS_DIR (see README-style notes below).
+// Env (defaults in CONFIG below): BACKEND_URL, DEFAULT_PROCESSOR_URL,
+// FALLBACK_PROCESSOR_URL, PROCESSOR_TOKEN, PROCESSOR_INITIAL_TOKEN,
+// DURATION_SECONDS, MAX_REQUESTS, CHECK_INTERVAL_SECONDS, PARTICIPANT, RESULTS_DIR.
 //
 // Outputs (handleSummary): ${RESULTS_DIR}/score.json (the contest's partial
 // results plus an English `summary`), ${RESULTS_DIR}/k6-summary.json (raw k6
 // summary data) and a short text report on stdout.
+//
+// The score is the spec's: the backend's own final totals are what is paid,
+// p99 is over every successful request, and any inconsistency fines 35%.
 import http from 'k6/http';
 import { sleep } from 'k6';
 import crypto from 'k6/crypto';
@@ -101,7 +105,6 @@ export const options = {
     'http_req_duration{endpoint:payments,expected_response:true}': ['p(99)>=0'],
   },
   summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
-  // Admin calls and summaries run in setup/teardown too; the default 60 s limits are ample.
 };
 
 // ---------------------------------------------------------------- metrics
@@ -274,7 +277,7 @@ export function consistency() {
 export function stages() {
   const scale = CONFIG.duration / 60;
   const start = exec.scenario.startTime; // ms since epoch; the scenario starts at t=0
-  for (const stage of STAGES) {
+  for (const [i, stage] of STAGES.entries()) {
     const waitMs = start + stage.at * scale * 1000 - Date.now();
     if (waitMs > 0) sleep(waitMs / 1000);
     const put = (url, what, value) => [
@@ -286,7 +289,7 @@ export function stages() {
       put(CONFIG.processors.fallback, 'delay', stage.fallbackDelay),
       put(CONFIG.processors.fallback, 'failure', stage.fallbackFailure),
     ]);
-    console.info(`stage at ${stage.at}s (run time ${roundTo((Date.now() - start) / 1000, 1)}s): ` +
+    console.info(`stage ${i} (second ${stage.at} of 60) at ${roundTo((Date.now() - start) / 1000, 1)}s: ` +
       `default ${stage.defaultDelay}ms${stage.defaultFailure ? ' failing' : ''}, fallback ${stage.fallbackDelay}ms${stage.fallbackFailure ? ' failing' : ''}`);
     const bad = results.filter((r) => r.status !== 200);
     if (bad.length > 0) {
@@ -379,6 +382,8 @@ export function computeScore(data) {
     lag,
     disqualified: lag < 0,
     final_reads_ok: gauge('final_reads_ok') === 1,
+    // False when setup aborted, nothing was sent or teardown could not read the backend.
+    valid: gauge('final_reads_ok') === 1 && accepted + failed > 0 && Number.isFinite(p99Raw),
     p99_ms: p99,
     p99_payments_ms: roundTo(metricValue(data, 'http_req_duration{endpoint:payments,expected_response:true}', 'p(99)', NaN), 2),
     bonus, fine,
@@ -467,6 +472,7 @@ export function textReport(data, s) {
     `  gross ${fmt(s.gross)} - fees ${fmt(s.fees)} -> NET ${fmt(s.net)} (${fmt(s.net_pct_of_ceiling)}% of ceiling ${fmt(s.ceiling)})`,
   ];
   if (!s.final_reads_ok) lines.push('  ** teardown could not read the backend summary: gross/net are zero **');
+  if (!s.valid) lines.splice(1, 0, '  ** INVALID RUN (aborted, nothing sent or no final reads): the score below means nothing **');
   if (s.admin_errors > 0) lines.push(`  ** ${s.admin_errors} processor admin call(s) failed: stages were not applied **`);
   lines.push(`  written: ${CONFIG.resultsDir}/score.json, ${CONFIG.resultsDir}/k6-summary.json`, '');
   return lines.join('\n');

@@ -1,0 +1,209 @@
+/**
+ * The compose topology as local processes, for machines without a Docker engine:
+ *   node --import tsx deploy/local/stack.ts up | down | ps | logs
+ * Services, commands, environment and limits come from deploy/docker-compose.yml;
+ * nginx and Redis read deploy/nginx.conf and deploy/redis.conf with container
+ * paths mapped into .run/. Processor simulators start on :8001/:8002 when
+ * nothing listens there.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createGroup, removeGroup } from './cgroups.ts';
+import { readCompose, readDotEnv, services, substitute, type ServiceSpec } from './compose.ts';
+import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssBytes, waitUntil } from './procs.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const RUN = join(ROOT, '.run');
+const STATE = join(RUN, 'state.json');
+const ORDER = ['redis', 'api1', 'api2', 'worker', 'nginx'];
+
+export interface RunningService {
+  name: string;
+  pid: number;
+  log: string;
+  limits: string;
+  cgroupDirs: string[];
+  listen: string;
+}
+
+function readState(): RunningService[] {
+  return existsSync(STATE) ? (JSON.parse(readFileSync(STATE, 'utf8')) as RunningService[]) : [];
+}
+
+/** Container paths to local ones: /sockets/ and /tmp/ live under .run/. */
+function localPath(text: string): string {
+  return text.replaceAll('/sockets/', `${RUN}/sockets/`).replaceAll('/tmp/', `${RUN}/tmp/`);
+}
+
+function variables(): Record<string, string | undefined> {
+  const dotEnv = existsSync(join(ROOT, '.env')) ? readDotEnv(readFileSync(join(ROOT, '.env'), 'utf8')) : {};
+  // Without Docker the processors are on loopback, and the simulators' token is known.
+  return {
+    DEFAULT_PROCESSOR_URL: 'http://127.0.0.1:8001',
+    FALLBACK_PROCESSOR_URL: 'http://127.0.0.1:8002',
+    PROCESSOR_ADMIN_TOKEN: '123',
+    ...dotEnv,
+    ...process.env,
+  };
+}
+
+function commandFor(spec: ServiceSpec): string[] {
+  if (spec.name === 'redis') {
+    const conf = readFileSync(join(ROOT, 'deploy/redis.conf'), 'utf8').replace(/^dir .*$/m, `dir ${RUN}/redis`);
+    writeFileSync(join(RUN, 'redis.conf'), localPath(conf));
+    return ['redis-server', join(RUN, 'redis.conf')];
+  }
+  if (spec.name === 'nginx') {
+    const conf = readFileSync(join(ROOT, 'deploy/nginx.conf'), 'utf8').replace(/^pid .*;$/m, `pid ${RUN}/nginx.pid;`);
+    writeFileSync(join(RUN, 'nginx.conf'), localPath(conf));
+    return [existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', '-c', join(RUN, 'nginx.conf'), '-g', 'daemon off;'];
+  }
+  return spec.command;
+}
+
+function start(spec: ServiceSpec, vars: Record<string, string | undefined>): RunningService {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+  for (const [key, value] of Object.entries(spec.environment)) env[key] = localPath(substitute(String(value), vars));
+  const log = join(RUN, 'logs', `${spec.name}.log`);
+  const out = openSync(log, 'a');
+  const group = createGroup(`rinha-${spec.name}`, { cpus: spec.cpus, memoryBytes: spec.memoryBytes });
+  const [cmd, ...args] = commandFor(spec);
+  // The shell joins the cgroups, then becomes the service: limits apply from its first instruction.
+  const join_ = 'error' in group ? '' : group.procs.map((p) => `echo $$ > ${p}`).join(' && ') + ' && ';
+  const child = spawn('sh', ['-c', `${join_}exec "$0" "$@"`, cmd!, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  const listen = spec.name === 'nginx' ? ':9999' : (env.SOCKET_PATH ?? (spec.name === 'redis' ? `${RUN}/sockets/redis.sock` : '-'));
+  return {
+    name: spec.name,
+    pid: child.pid!,
+    log,
+    limits: 'error' in group ? `none (${group.error})` : group.applied,
+    cgroupDirs: 'error' in group ? [] : group.dirs,
+    listen,
+  };
+}
+
+async function ready(service: RunningService): Promise<boolean> {
+  if (!alive(service.pid)) throw new Error(`${service.name} exited; see ${service.log}:\n${tail(service.log, 5)}`);
+  if (service.name === 'redis') return redisPong(join(RUN, 'sockets/redis.sock'));
+  if (service.name === 'nginx') return (await httpStatus({ port: 9999 }, '/payments-summary')) === 200;
+  if (service.name === 'worker') {
+    const file = join(RUN, 'tmp/worker-ready');
+    return existsSync(file) && Date.now() - Number(readFileSync(file, 'utf8')) < 5000;
+  }
+  return (await httpStatus({ socketPath: service.listen }, '/ready')) === 200;
+}
+
+async function startSimulator(name: string, port: number, fee: string): Promise<RunningService | null> {
+  if (await portAnswers(port)) return null;
+  const log = join(RUN, 'logs', `${name}.log`);
+  const out = openSync(log, 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/simulator/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), TRANSACTION_FEE: fee },
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  await waitUntil(`${name} simulator on :${port}`, () => portAnswers(port), 15_000);
+  return { name, pid: child.pid!, log, limits: 'none (stands in for an external service)', cgroupDirs: [], listen: `:${port}` };
+}
+
+export async function up(): Promise<void> {
+  const running = readState().filter((s) => alive(s.pid));
+  if (running.length > 0 && (await httpStatus({ port: 9999 }, '/payments-summary')) === 200) {
+    console.log('already running:');
+    return ps();
+  }
+  if (running.length > 0) await down();
+  for (const dir of ['sockets', 'logs', 'redis', 'tmp']) mkdirSync(join(RUN, dir), { recursive: true });
+  const specs = services(readCompose(join(ROOT, 'deploy/docker-compose.yml')));
+  const vars = variables();
+  const state: RunningService[] = [];
+  const save = () => writeFileSync(STATE, JSON.stringify(state, null, 2));
+  try {
+    for (const [name, port, fee] of [['processor-default', 8001, '0.05'], ['processor-fallback', 8002, '0.15']] as const) {
+      const sim = await startSimulator(name, port, fee);
+      if (sim) state.push(sim);
+      save();
+    }
+    for (const name of ORDER) {
+      const spec = specs.find((s) => s.name === name);
+      if (!spec) throw new Error(`deploy/docker-compose.yml has no service "${name}"`);
+      const service = start(spec, vars);
+      state.push(service);
+      save();
+      await waitUntil(name, () => ready(service), 30_000);
+    }
+  } catch (err) {
+    console.error(`make up failed: ${(err as Error).message}`);
+    await down();
+    process.exit(1);
+  }
+  console.log('stack is up: http://localhost:9999 (stop with make down)');
+  await ps();
+}
+
+export async function down(): Promise<void> {
+  const state = readState();
+  for (const service of [...state].reverse()) {
+    if (!alive(service.pid)) continue;
+    process.kill(service.pid, 'SIGTERM');
+    try {
+      await waitUntil(`${service.name} to stop`, () => !alive(service.pid), 8000);
+    } catch {
+      process.kill(service.pid, 'SIGKILL');
+    }
+  }
+  for (const service of state) removeGroup(service.cgroupDirs);
+  rmSync(join(RUN, 'sockets'), { recursive: true, force: true });
+  rmSync(STATE, { force: true });
+  console.log(state.length > 0 ? `stopped ${state.map((s) => s.name).join(', ')}` : 'nothing was running');
+}
+
+export async function ps(): Promise<void> {
+  const state = readState();
+  if (state.length === 0) return console.log('not running (make up starts it)');
+  const before = state.map((s) => family(s.pid).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0));
+  await new Promise((r) => setTimeout(r, 1000));
+  console.log(`${'service'.padEnd(20)}${'pid'.padEnd(9)}${'state'.padEnd(9)}${'rss'.padStart(8)}${'cpu'.padStart(8)}  ${'listens on'.padEnd(36)}limits`);
+  state.forEach((s, i) => {
+    const pids = family(s.pid);
+    const rss = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
+    const cpu = pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0) - before[i]!;
+    const up = alive(s.pid);
+    console.log(
+      `${s.name.padEnd(20)}${String(s.pid).padEnd(9)}${(up ? 'running' : 'dead').padEnd(9)}${(up ? `${(rss / 2 ** 20).toFixed(1)}MB` : '-').padStart(8)}${(up ? `${Math.round(cpu * 100)}%` : '-').padStart(8)}  ${s.listen.replace(ROOT + '/', '').padEnd(36)}${s.limits}`,
+    );
+  });
+}
+
+/** A service's processes: nginx's workers count toward nginx. */
+export function family(pid: number): number[] {
+  return [pid, ...children(pid)];
+}
+
+function tail(file: string, lines: number): string {
+  return existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '';
+}
+
+export function logs(): void {
+  for (const s of readState()) {
+    console.log(`== ${s.name} (${s.log.replace(ROOT + '/', '')})`);
+    console.log(tail(s.log, 20) || '(empty)');
+  }
+}
+
+export { readState };
+
+if (process.argv[1] === import.meta.filename) {
+  const command = process.argv[2];
+  const actions: Record<string, () => unknown> = { up, down, ps, logs };
+  const action = command ? actions[command] : undefined;
+  if (!action) {
+    console.error('usage: stack.ts up | down | ps | logs');
+    process.exit(2);
+  }
+  await action();
+}
