@@ -51,6 +51,7 @@ function mapping(lines: Line[], state: { at: number }, indent: number): { [key: 
     const m = /^("[^"]*"|'[^']*'|[^:]+):(?:\s+(.*))?$/.exec(line.text);
     if (!m) throw new Error(`line ${line.number}: expected "key: value", got "${line.text}"`);
     const key = unquote(m[1]!.trim());
+    if (key in map) throw new Error(`line ${line.number}: key "${key}" given twice`);
     if (key === '<<') throw new Error(`line ${line.number}: anchors and merge keys are not supported`);
     const rest = m[2]?.trim() ?? '';
     map[key] = rest === '' ? block(lines, state, indent + 1) : scalar(rest, line.number);

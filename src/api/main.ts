@@ -1,11 +1,16 @@
 import cluster from 'node:cluster';
 import { chmodSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import { loadApiConfig, type ApiConfig } from '../config.ts';
 import { log } from '../log.ts';
 import { RedisConnection } from '../redis/connection.ts';
+import { createDrainableServer } from '../http/drain.ts';
 import { createRouter } from './app.ts';
+import { consistencyRoute } from '../consistency/route.ts';
 import { exitOnStartupError, onShutdown } from '../process.ts';
+
+/** Longer than nginx's upstream keepalive_timeout (2 s): see src/http/drain.ts. */
+const DRAIN_GRACE_MS = 3_000;
 
 /** An API instance: node:http on a port or unix socket, one pipelined Redis connection. */
 async function start(config: ApiConfig): Promise<void> {
@@ -16,15 +21,19 @@ async function start(config: ApiConfig): Promise<void> {
     batchSize: config.batchSize,
   });
   await redis.waitReady(10_000);
-  const router = createRouter(redis, { instance: config.instance });
-  const server = http.createServer({ keepAlive: true }, router.handle);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.on('clientError', (_err, socket) => socket.destroy());
+  const router = createRouter(redis, {
+    instance: config.instance,
+    extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
+  });
+  // X-Instance tells which instance answered: for debugging and for the balancing test.
+  const { server, drain } = createDrainableServer((req, res) => {
+    res.setHeader('X-Instance', config.instance);
+    router.handle(req, res);
+  });
   await listen(server, config);
   log.info(`listening on ${config.socketPath ?? config.port}`);
   onShutdown(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await drain(DRAIN_GRACE_MS);
     await redis.close();
   });
 }

@@ -1,0 +1,75 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCompose, services, substitute } from './local/compose.ts';
+import { contestViolations } from './rules.ts';
+import { parseYaml } from './local/yaml.ts';
+
+const compose = readCompose('deploy/docker-compose.yml');
+
+describe('deploy/docker-compose.yml', () => {
+  test('follows every contest rule', () => {
+    assert.deepEqual(contestViolations(compose), []);
+  });
+
+  test('limits add up to at most 1.5 CPU and 350 MB', () => {
+    const specs = services(compose);
+    const cpus = specs.reduce((sum, s) => sum + (s.cpus ?? 0), 0);
+    const memory = specs.reduce((sum, s) => sum + (s.memoryBytes ?? 0), 0);
+    assert.ok(cpus <= 1.5 + 1e-9, `CPU sum ${cpus}`);
+    assert.ok(memory <= 350 * 2 ** 20, `memory sum ${memory / 2 ** 20}MB`);
+  });
+
+  test('a service without limits is named, with the rule', () => {
+    const broken = structuredClone(compose);
+    delete ((broken.services as Record<string, Record<string, unknown>>).redis as Record<string, unknown>).deploy;
+    assert.ok(contestViolations(broken).some((p) => p.startsWith('limits: service redis has no deploy.resources.limits.cpus')));
+  });
+
+  test('host networking, privileged mode and replicas are each named', () => {
+    const broken = parseYaml(
+      readFileSync('deploy/docker-compose.yml', 'utf8').replace('  worker:\n', '  worker:\n    network_mode: host\n    privileged: "true"\n').replace('      resources:\n        limits:\n          cpus: "0.40"', '      replicas: "2"\n      resources:\n        limits:\n          cpus: "0.40"'),
+    ) as Record<string, never>;
+    const problems = contestViolations(broken).join('\n');
+    assert.match(problems, /network mode: service worker sets network_mode/);
+    assert.match(problems, /privileged: service worker runs privileged/);
+    assert.match(problems, /replicas: service worker sets deploy.replicas/);
+  });
+
+  test('a key given twice is an error, not silently overwritten', () => {
+    assert.throws(() => parseYaml('a:\n  b: 1\na:\n  c: 2\n'), /line 3: key "a" given twice/);
+  });
+
+  test('limits above the budget are named with their sum', () => {
+    const broken = parseYaml(readFileSync('deploy/docker-compose.yml', 'utf8').replace('cpus: "0.40"', 'cpus: "0.90"')) as Record<string, never>;
+    assert.ok(contestViolations(broken).some((p) => /^total CPU: limits sum to 2.00, above 1.5/.test(p)), contestViolations(broken).join('\n'));
+  });
+
+  test('environment defaults resolve like compose: .env value, else the default', () => {
+    assert.equal(substitute('${HTTP_TIMEOUT:-2.5}', {}), '2.5');
+    assert.equal(substitute('${HTTP_TIMEOUT:-2.5}', { HTTP_TIMEOUT: '1' }), '1');
+    assert.equal(substitute('$$(date)', {}), '$(date)');
+  });
+});
+
+describe('deploy/nginx.conf', () => {
+  test('nginx -t accepts the config that make up generates from it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nginx-'));
+    const conf = readFileSync('deploy/nginx.conf', 'utf8').replaceAll('/sockets/', `${dir}/`).replace(/^pid .*;$/m, `pid ${dir}/nginx.pid;`);
+    writeFileSync(join(dir, 'nginx.conf'), conf);
+    const nginx = ['/usr/sbin/nginx', 'nginx'].find((bin) => {
+      try {
+        execFileSync(bin, ['-v'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    assert.ok(nginx, 'nginx is installed (make test installs it)');
+    const out = execFileSync(nginx, ['-t', '-c', join(dir, 'nginx.conf')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.equal(typeof out, 'string');
+  });
+});

@@ -1,0 +1,84 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { alive } from './procs.ts';
+import { readState, type RunningService } from './stack.ts';
+
+/**
+ * `make up` in local mode, end to end: the real nginx, two API processes, the
+ * worker and Redis under their cgroup limits, simulators on :8001/:8002.
+ */
+const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'deploy/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
+const TOKEN = { 'X-Rinha-Token': '123' };
+let services: RunningService[] = [];
+
+before(() => {
+  stack('down');
+  stack('up');
+  services = readState();
+});
+after(() => {
+  stack('down');
+});
+
+async function pay(): Promise<{ status: number; instance: string | null }> {
+  const res = await fetch('http://localhost:9999/payments', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ correlationId: randomUUID(), amount: 19.9 }),
+  });
+  await res.arrayBuffer();
+  return { status: res.status, instance: res.headers.get('x-instance') };
+}
+
+describe('make up (local processes)', () => {
+  test('every service of the compose file runs, each under its limits', () => {
+    assert.deepEqual(services.filter((s) => !s.name.startsWith('processor-')).map((s) => s.name), ['redis', 'api1', 'api2', 'worker', 'nginx']);
+    for (const s of services) assert.ok(alive(s.pid), `${s.name} is running`);
+    const api1 = services.find((s) => s.name === 'api1')!;
+    assert.match(api1.limits, /cgroup v[12]: cpu 0.35, memory 70MB|none \(/);
+  });
+
+  test('payments through :9999 reach both API instances, and one stopped mid-run fails no request', async () => {
+    await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
+    for (const p of ['8001', '8002']) await fetch(`http://127.0.0.1:${p}/admin/purge-payments`, { method: 'POST', headers: TOKEN });
+    const served = new Map<string, number>();
+    const statuses: number[] = [];
+    const api1 = services.find((s) => s.name === 'api1')!;
+    // Eight clients send back to back, so requests are in flight when api1 is told to stop.
+    const clients = Array.from({ length: 8 }, async () => {
+      for (let i = 0; i < 100; i++) {
+        const r = await pay();
+        statuses.push(r.status);
+        served.set(String(r.instance), (served.get(String(r.instance)) ?? 0) + 1);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(api1.pid, 'SIGTERM');
+    await Promise.all(clients);
+    assert.deepEqual([...new Set(statuses)], [202], `statuses: ${JSON.stringify(statuses.filter((s) => s !== 202))}`);
+    assert.ok((served.get('api1') ?? 0) > 0 && (served.get('api2') ?? 0) > 0, `served: ${JSON.stringify([...served])}`);
+    assert.ok(!alive(api1.pid), 'api1 stopped');
+
+    let summary: { default: { totalRequests: number; totalAmount: number }; fallback: { totalRequests: number } } | null = null;
+    for (let i = 0; i < 100; i++) {
+      summary = await (await fetch('http://localhost:9999/payments-summary')).json();
+      if (summary!.default.totalRequests + summary!.fallback.totalRequests === 800) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const processor = await (await fetch('http://127.0.0.1:8001/admin/payments-summary', { headers: TOKEN })).json();
+    assert.equal(summary!.default.totalRequests, 800);
+    assert.equal(processor.totalRequests, summary!.default.totalRequests);
+    assert.equal(processor.totalAmount, summary!.default.totalAmount);
+  });
+
+  test('make down stops every process it started', () => {
+    const pids = readState().map((s) => s.pid);
+    stack('down');
+    for (const pid of pids) assert.ok(!alive(pid), `pid ${pid} still running`);
+    const leftovers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('/.run/') || l.includes('dist/api/main.js') || l.includes('dist/worker/main.js'));
+    assert.deepEqual(leftovers, []);
+    assert.equal(readState().length, 0);
+  });
+});
