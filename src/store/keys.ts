@@ -5,7 +5,7 @@
  *   accepted (hash, id -> "cents|acceptedAtMs")  written with the queue entry, refuses duplicates
  *   queue (list of "id|cents|acceptedAtMs")      LPUSH by the API, moved right-to-left by a worker
  *   inflight:<worker> (list)                     entries a worker holds; recovered when it restarts
- *   attempts (hash, id -> processor)             where it may have been sent; pins retries there
+ *   attempts (hash, id -> processor)             where it may have been sent, when not default; pins retries there
  *   settling (hash, id -> processor)             a call's outcome was uncertain; being settled there
  *   done (hash, id -> "processor|requestedAtMs|cents")  the ledger's guard: recorded once
  *   ledger:<processor>:log (zset)                score requestedAtMs, member "id|cents"

@@ -26,7 +26,8 @@ export interface WorkerContext {
 export async function processPayment(ctx: WorkerContext, payment: QueuedPayment, pinned: Processor | null): Promise<void> {
   const { config } = ctx;
   let failedOnDefault = 0;
-  let markedAt: Processor | null = pinned; // what the attempts hash says
+  // What the attempts hash says; no entry means "may have reached default" (see Worker.recover).
+  let markedAt: Processor = pinned ?? 'default';
   let settle = pinned !== null; // ask the processor before sending again
 
   for (;;) {
@@ -43,6 +44,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
       }
       if (markedAt !== p) {
         // Written before sending, so a worker killed mid-call restarts pinned here.
+        // Only a move away from default costs a write: default is the implied pin.
         await ctx.redis.send(['HSET', keys.attempts, payment.id, p]);
         markedAt = p;
       }

@@ -74,7 +74,12 @@ export class Worker {
     await Promise.all(this.active.values());
   }
 
-  /** Resumes entries left in this worker's in-flight list, pinned where they may have been sent. */
+  /**
+   * Resumes entries left in this worker's in-flight list, pinned where they may
+   * have been sent: the attempts hash names fallback; no entry means default
+   * (written only when leaving default, to save a Redis write per payment).
+   * Each is settled with GET /payments/{id} before anything is re-sent.
+   */
   async recover(): Promise<void> {
     const entries = (await this.ctx.redis.send(['LRANGE', this.inflightKey, 0, -1])) as string[];
     const fresh = entries.filter((entry) => !this.active.has(entry));
@@ -82,7 +87,7 @@ export class Worker {
     const ids = fresh.map((entry) => decodeEntry(entry)?.id ?? '');
     const pins = (await this.ctx.redis.send(['HMGET', keys.attempts, ...ids])) as (string | null)[];
     log.warn(`recovering ${fresh.length} payments from ${this.inflightKey}`);
-    fresh.forEach((entry, i) => this.start(entry, (pins[i] as Processor | null) ?? null));
+    fresh.forEach((entry, i) => this.start(entry, (pins[i] as Processor | null) ?? 'default'));
   }
 
   private start(entry: string, pinned: Processor | null): void {
