@@ -1,0 +1,37 @@
+import { describe } from './compare.ts';
+import { formatReport } from './format.ts';
+import type { Report } from './report.ts';
+
+/**
+ * `make consistency [DEEP=1]`: asks the running backend for its consistency report
+ * and prints it. Exit 0 when consistent, 1 when not, 2 when there is no report.
+ */
+const base = (process.env.BACKEND_URL || 'http://localhost:9999').replace(/\/+$/, '');
+const url = `${base}/consistency-check${process.argv.includes('--deep') ? '?deep=1' : ''}`;
+
+async function main(): Promise<number> {
+  let res: Response;
+  try {
+    // Beyond the report's own worst case (about 9 s in deep mode).
+    res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  } catch (err) {
+    console.error(`backend not reachable at ${base} (${describe(err)}): is the stack up? (make up)`);
+    return 2;
+  }
+  const text = await res.text();
+  if (res.status !== 200) {
+    console.error(`GET ${url} answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+    return 2;
+  }
+  let report: Report;
+  try {
+    report = JSON.parse(text) as Report;
+  } catch {
+    console.error(`GET ${url} answered something other than JSON: ${text.slice(0, 200)}`);
+    return 2;
+  }
+  process.stdout.write(formatReport(report));
+  return report.verdict.consistent ? 0 : 1;
+}
+
+process.exitCode = await main();
