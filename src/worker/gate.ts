@@ -1,7 +1,10 @@
 /**
  * Per-processor flow control: a bound on requests in flight, and a pause after
- * failures that grows exponentially (capped) so a failing processor is probed,
- * not hammered. A success, or a health report saying it recovered, ends the pause.
+ * failures that grows exponentially (capped). After a failure only one request
+ * at a time probes the processor, until one succeeds: a failing processor is not
+ * hammered, and few payments sit in its delay when it recovers (a request sleeping
+ * there is inserted later with its old requestedAt, racing the auditor's window).
+ * A success, or a health report saying it recovered, ends the pause.
  */
 export class Gate {
   private active = 0;
@@ -31,7 +34,7 @@ export class Gate {
         await sleep(wait);
         continue;
       }
-      if (this.active < this.limit) break;
+      if (this.active < (this.failures > 0 ? 1 : this.limit)) break;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.active++;
@@ -43,8 +46,10 @@ export class Gate {
   }
 
   succeeded(): void {
+    const wasProbing = this.failures > 0;
     this.failures = 0;
     this.pausedUntil = 0;
+    if (wasProbing) this.wakeAll();
   }
 
   failed(): void {
@@ -58,6 +63,12 @@ export class Gate {
     if (this.failures === 0) return;
     this.failures = 0;
     this.pausedUntil = 0;
+    this.wakeAll();
+  }
+
+  /** Waiters re-check the limit, which just grew from one probe to the full bound. */
+  private wakeAll(): void {
+    for (const wake of this.waiting.splice(0)) wake();
   }
 }
 

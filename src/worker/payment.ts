@@ -37,8 +37,8 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
     await gate.acquire();
     try {
       if (settle) {
+        // A lookup that works says nothing about payments working: the gate stays as it is.
         const row = await getPayment(url, payment.id, config.httpTimeoutMs);
-        gate.succeeded();
         if (row) return await recordUntilStored(ctx, payment, { processor: p, requestedAtMs: row.requestedAtMs, cents: row.cents });
         settle = false;
       }

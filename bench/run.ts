@@ -1,0 +1,138 @@
+/**
+ * `make bench` (full: 60 s, 550 VUs) and `make smoke` (20 s, 150 VUs):
+ * the contest's k6 scenario against :9999, next to the same load against a
+ * static nginx location (the floor), with samples of every service, a table
+ * and a picture. Results go to bench/results/<timestamp>/; a full run also
+ * refreshes bench/latest/ (committed, shown in the README).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { httpStatus } from '../deploy/local/procs.ts';
+import { readPaymentTimings } from './k6csv.ts';
+import { percentile, renderReport } from './report/render.ts';
+import { Sampler } from './sampler.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const mode = process.argv[2] === 'full' ? 'full' : 'smoke';
+const duration = Number(process.env.DURATION_SECONDS ?? (mode === 'full' ? 60 : 20));
+const vus = Number(process.env.MAX_REQUESTS ?? (mode === 'full' ? 550 : 150));
+const floorSeconds = mode === 'full' ? 20 : 10;
+const STAGES = [
+  [1, 'start'],
+  [10, 'default 100ms'],
+  [20, 'default failing'],
+  [30, 'both failing, slow'],
+  [40, 'both 20ms'],
+  [50, 'fallback 5s'],
+] as const;
+
+function k6Binary(): string {
+  const home = join(process.env.HOME ?? '/root', 'go/bin/k6');
+  if (spawnSync('k6', ['version'], { stdio: 'ignore' }).status === 0) return 'k6';
+  if (existsSync(home)) return home;
+  throw new Error('k6 not found: run make k6 (needs Go) or put k6 v1.1.0 on PATH');
+}
+
+function runK6(args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn(k6Binary(), ['run', ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+    child.on('exit', (code) => done(code ?? 1));
+  });
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+async function main(): Promise<number> {
+  if ((await httpStatus({ port: 9999 }, '/payments-summary')) !== 200) {
+    console.log('the stack is not up: running make up');
+    if (spawnSync('make', ['up'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('make up failed');
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const dir = join(ROOT, 'bench/results', `${stamp}-${mode}`);
+  mkdirSync(dir, { recursive: true });
+  const common = ['-e', `RESULTS_DIR=${dir}`, '-e', `MAX_REQUESTS=${vus}`];
+
+  console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (:9998)`);
+  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', 'FLOOR_URL=http://localhost:9998/payments', 'bench/k6/floor.js']);
+  const floor = JSON.parse(readFileSync(join(dir, 'floor.json'), 'utf8')) as { p99_ms: number };
+
+  console.log(`\n== ${mode}: ${duration} s, up to ${vus} VUs against :9999`);
+  const startMs = Date.now();
+  const sampler = new Sampler(startMs);
+  await sampler.start();
+  const code = await runK6([...common, '-e', `DURATION_SECONDS=${duration}`, '--out', `csv=${join(dir, 'k6.csv')}`, 'bench/k6/contest.js'], { K6_CSV_TIME_FORMAT: 'unix_milli' });
+  const timings = await readPaymentTimings(join(dir, 'k6.csv'), startMs);
+
+  // The queue is drained when queue + in-flight first reads zero after the last request.
+  let drainedAt = Date.now();
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    if ((await sampler.depth()) === 0) break;
+    drainedAt = Date.now();
+  }
+  const lastZero = sampler.samples.queue.find((s) => s.tMs >= timings.lastRequestMs - startMs && s.depth === 0);
+  const drainMs = Math.max(0, (lastZero ? startMs + lastZero.tMs : drainedAt) - timings.lastRequestMs);
+  await sampler.stop();
+
+  const summary = await (await fetch('http://localhost:9999/payments-summary')).json();
+  const processedAtEnd = summary.default.totalRequests + summary.fallback.totalRequests;
+  const score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8')).summary;
+  const services = Object.keys(sampler.samples.rss[0]?.bytes ?? {});
+  const peak = (name: string) => Math.max(0, ...sampler.samples.rss.map((s) => s.bytes[name] ?? 0));
+  const peakCpu = (name: string) => Math.max(0, ...sampler.samples.cpu.map((s) => s.percent[name] ?? 0));
+  const table = [
+    { label: 'payments sent / accepted', value: `${score.accepted + score.failed} / ${score.accepted}` },
+    { label: 'default / fallback', value: `${score.default_count} / ${score.fallback_count}` },
+    { label: 'inconsistencies', value: String(score.inconsistencies) },
+    { label: 'lag (at teardown)', value: String(score.lag) },
+    { label: 'processed after drain', value: `${processedAtEnd} of ${score.accepted}` },
+    { label: 'p99 (all successful requests)', value: `${score.p99_ms.toFixed(2)} ms` },
+    { label: 'p99 floor (nginx alone)', value: `${floor.p99_ms.toFixed(2)} ms` },
+    { label: 'p99 minus floor', value: `${(score.p99_ms - floor.p99_ms).toFixed(2)} ms` },
+    { label: 'bonus', value: `${Math.round(score.bonus * 100)}%` },
+    { label: 'net profit', value: score.net.toFixed(2) },
+    { label: 'net profit / ceiling', value: `${score.net_pct_of_ceiling.toFixed(2)}%` },
+    { label: 'queue empty after last request', value: `${drainMs} ms` },
+    ...services.map((name) => ({
+      label: `${name}: peak RSS, peak CPU, throttled`,
+      value: `${mb(peak(name))}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x`,
+    })),
+  ];
+  const text = table.map((row) => `| ${row.label.padEnd(40)} | ${row.value.padEnd(24)} |`).join('\n');
+  console.log(`\n${text}\n`);
+
+  const latency = [...timings.perSecond.entries()].sort(([a], [b]) => a - b).map(([second, values]) => ({ second, p99Ms: percentile(values, 99), p50Ms: percentile(values, 50), count: values.length }));
+  const title = `make ${mode === 'full' ? 'bench' : 'smoke'}: ${new Date(startMs).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${duration} s, ${vus} VUs`;
+  const report = renderReport({
+    title,
+    startMs,
+    durationSeconds: duration,
+    stages: STAGES.map(([at, label]) => ({ atSeconds: (at * duration) / 60, label })),
+    latency,
+    floorP99Ms: floor.p99_ms,
+    queue: sampler.samples.queue,
+    rss: sampler.samples.rss,
+    cpu: sampler.samples.cpu,
+    table,
+  });
+  const result = { mode, duration, vus, score, floor, drainMs, processedAtEnd, k6ExitCode: code, table };
+  writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
+  writeFileSync(join(dir, 'samples.json'), JSON.stringify(sampler.samples));
+  writeFileSync(join(dir, 'table.md'), `${title}\n\n| measure | value |\n|---|---|\n${table.map((r) => `| ${r.label} | ${r.value} |`).join('\n')}\n`);
+  writeFileSync(join(dir, 'report.svg'), report.svg);
+  writeFileSync(join(dir, 'report.html'), report.html);
+  if (mode === 'full') {
+    mkdirSync(join(ROOT, 'bench/latest'), { recursive: true });
+    for (const file of ['table.md', 'report.svg', 'report.html', 'score.json']) copyFileSync(join(dir, file), join(ROOT, 'bench/latest', file));
+  }
+  console.log(`results: ${dir.replace(ROOT + '/', '')}/ (report.html, table.md, score.json, samples.json)`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`bench failed: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { RedisConnection } from '../src/redis/connection.ts';
+import { parseRedisUrl } from '../src/redis/url.ts';
+import { keys } from '../src/store/keys.ts';
+import { groupThrottled } from '../deploy/local/cgroups.ts';
+import { cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
+import { family, readState, RUN, type RunningService } from '../deploy/local/stack.ts';
+
+/**
+ * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from
+ * Redis, and each local service's RSS and CPU every second from /proc (nginx's
+ * workers count toward nginx), plus how often its cgroup was CPU-throttled.
+ */
+export interface Samples {
+  queue: { tMs: number; depth: number }[];
+  rss: { tMs: number; bytes: Record<string, number> }[];
+  cpu: { tMs: number; percent: Record<string, number> }[];
+  throttledStart: Record<string, number>;
+  throttledEnd: Record<string, number>;
+}
+
+export class Sampler {
+  readonly samples: Samples = { queue: [], rss: [], cpu: [], throttledStart: {}, throttledEnd: {} };
+  private readonly redis: RedisConnection;
+  private readonly services: RunningService[];
+  private timers: NodeJS.Timeout[] = [];
+  private lastCpu = new Map<string, number>();
+  private lastAt = 0;
+
+  constructor(private readonly startMs: number) {
+    const url = process.env.REDIS_URL ?? `unix://${join(RUN, 'sockets/redis.sock')}`;
+    this.redis = new RedisConnection({ address: parseRedisUrl(url), offlineQueueLimit: 0 });
+    this.services = readState().filter((s) => !s.name.startsWith('processor-'));
+  }
+
+  async start(): Promise<void> {
+    await this.redis.waitReady(5000);
+    for (const s of this.services) this.samples.throttledStart[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
+    this.sampleProcesses();
+    this.timers.push(setInterval(() => void this.sampleQueue(), 100), setInterval(() => this.sampleProcesses(), 1000));
+  }
+
+  /** Queue + in-flight depth now. */
+  async depth(): Promise<number> {
+    const [queued, inflight] = await Promise.all([this.redis.send(['LLEN', keys.queue]), this.redis.send(['LLEN', keys.inflight('worker')])]);
+    return Number(queued) + Number(inflight);
+  }
+
+  async stop(): Promise<void> {
+    this.timers.forEach(clearInterval);
+    for (const s of this.services) this.samples.throttledEnd[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
+    await this.redis.close();
+  }
+
+  private async sampleQueue(): Promise<void> {
+    const tMs = Date.now() - this.startMs;
+    const depth = await this.depth().catch(() => -1);
+    if (depth >= 0) this.samples.queue.push({ tMs, depth });
+  }
+
+  private sampleProcesses(): void {
+    const now = Date.now();
+    const bytes: Record<string, number> = {};
+    const percent: Record<string, number> = {};
+    for (const s of this.services) {
+      const pids = family(s.pid);
+      bytes[s.name] = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
+      const cpu = pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+      const previous = this.lastCpu.get(s.name);
+      if (previous !== undefined && this.lastAt > 0) percent[s.name] = (100 * (cpu - previous)) / ((now - this.lastAt) / 1000);
+      this.lastCpu.set(s.name, cpu);
+    }
+    if (this.lastAt > 0) this.samples.cpu.push({ tMs: now - this.startMs, percent });
+    this.samples.rss.push({ tMs: now - this.startMs, bytes });
+    this.lastAt = now;
+  }
+}
