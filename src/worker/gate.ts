@@ -22,6 +22,11 @@ export class Gate {
     return this.active;
   }
 
+  /** Failed calls in a row, across payments; zero after any success. */
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
   get isPaused(): boolean {
     return Date.now() < this.pausedUntil;
   }

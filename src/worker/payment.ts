@@ -25,13 +25,12 @@ export interface WorkerContext {
  */
 export async function processPayment(ctx: WorkerContext, payment: QueuedPayment, pinned: Processor | null): Promise<void> {
   const { config } = ctx;
-  let failedOnDefault = 0;
   // What the attempts hash says; no entry means "may have reached default" (see Worker.recover).
   let markedAt: Processor = pinned ?? 'default';
   let settle = pinned !== null; // ask the processor before sending again
 
   for (;;) {
-    const p: Processor = pinned ?? choose(config.routingPolicy, failedOnDefault, config.maxRetries, processorStates(ctx));
+    const p: Processor = pinned ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
     const gate = ctx.gates[p];
     const url = config.processors[p];
     await gate.acquire();
@@ -67,7 +66,6 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
           continue;
         case 'failed':
           gate.failed();
-          if (p === 'default') failedOnDefault++;
           log.debug(`payment on ${p} failed (${outcome.reason})`);
           continue;
       }

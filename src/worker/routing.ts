@@ -9,8 +9,9 @@ export interface ProcessorState {
 /**
  * Which processor to try next for a payment that is not pinned to one.
  * - default-only: always default (5% fee); failures wait for it to recover.
- * - fallback-when-down: after `maxRetries` failed attempts on default, while default
- *   is down and fallback is not, pay the 15% fee rather than wait.
+ * - fallback-when-down: once calls to default have failed `maxRetries` times in a
+ *   row (across payments), while default is down and fallback is not, pay the
+ *   15% fee rather than wait.
  */
 export function choose(
   policy: RoutingPolicy,
