@@ -1,0 +1,60 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The smoke variant of the contest's k6 scenario against the local stack
+ * (make smoke). Asserts correctness only; latency on a shared machine is noise,
+ * so it is printed, not asserted.
+ */
+const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'deploy/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
+let result: Record<string, any>;
+let score: Record<string, any>;
+
+before(() => {
+  stack('down');
+  stack('up');
+  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'smoke'], { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'inherit'] });
+  const dir = /results: (\S+)\//.exec(output)?.[1];
+  assert.ok(dir, `bench/run.ts printed where its results are:\n${output.slice(-2000)}`);
+  result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+  score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8'));
+  console.log(output.split('\n').filter((line) => line.startsWith('|')).join('\n'));
+  assert.ok(readdirSync(dir).includes('report.svg'));
+});
+after(() => {
+  stack('down');
+});
+
+describe('make smoke (k6, the contest scenario shortened)', () => {
+  test('the auditor counts zero inconsistencies', () => {
+    assert.equal(score.summary.inconsistencies, 0);
+    assert.equal(score.multa.composicao.total_inconsistencias, 0);
+  });
+
+  test('lag is not negative: the backend never reports more than it accepted', () => {
+    assert.ok(score.summary.lag >= 0, `lag ${score.summary.lag}`);
+  });
+
+  test('every accepted payment is processed by the end', () => {
+    assert.ok(score.summary.accepted > 1000, `accepted ${score.summary.accepted}`);
+    assert.equal(result.processedAtEnd, score.summary.accepted);
+  });
+
+  test('the score JSON has every field of the contest partial results', () => {
+    for (const key of ['participante', 'total_liquido', 'total_bruto', 'total_taxas', 'p99', 'multa', 'lag', 'pagamentos_solicitados', 'pagamentos_realizados_default', 'pagamentos_realizados_fallback']) {
+      assert.ok(key in score, `score.json has ${key}`);
+    }
+    for (const key of ['valor', 'bonus', 'max_requests']) assert.ok(key in score.p99, `p99.${key}`);
+    assert.equal(typeof score.total_liquido, 'number');
+    assert.equal(score.summary.valid, true);
+  });
+
+  test('the run printed its latency next to the floor (not asserted)', () => {
+    assert.equal(typeof result.score.p99_ms, 'number');
+    assert.equal(typeof result.floor.p99_ms, 'number');
+    console.log(`p99 ${result.score.p99_ms} ms, floor ${result.floor.p99_ms} ms, queue empty ${result.drainMs} ms after the last request`);
+  });
+});
