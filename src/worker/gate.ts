@@ -11,6 +11,7 @@ export class Gate {
   private waiting: (() => void)[] = [];
   private failures = 0;
   private pausedUntil = 0;
+  private closed = false;
 
   constructor(
     private readonly limit: number,
@@ -34,9 +35,10 @@ export class Gate {
   /** Waits for the pause to end and a free slot; call release() after the request. */
   async acquire(): Promise<void> {
     for (;;) {
+      if (this.closed) throw new GateClosed();
       const wait = this.pausedUntil - Date.now();
       if (wait > 0) {
-        await sleep(wait);
+        await sleep(Math.min(wait, 250));
         continue;
       }
       if (this.active < (this.failures > 0 ? 1 : this.limit)) break;
@@ -71,9 +73,21 @@ export class Gate {
     this.wakeAll();
   }
 
+  /** Shutting down: every waiting and future acquire() throws GateClosed. */
+  close(): void {
+    this.closed = true;
+    this.wakeAll();
+  }
+
   /** Waiters re-check the limit, which just grew from one probe to the full bound. */
   private wakeAll(): void {
     for (const wake of this.waiting.splice(0)) wake();
+  }
+}
+
+export class GateClosed extends Error {
+  constructor() {
+    super('gate closed: shutting down');
   }
 }
 

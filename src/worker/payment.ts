@@ -4,7 +4,7 @@ import { log } from '../log.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { keys, type Processor, type QueuedPayment } from '../store/keys.ts';
 import { getPayment, postPayment } from './forward.ts';
-import { sleep, type Gate } from './gate.ts';
+import { GateClosed, sleep, type Gate } from './gate.ts';
 import type { HealthMonitor } from './health.ts';
 import { choose } from './routing.ts';
 
@@ -33,7 +33,13 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
     const p: Processor = pinned ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
     const gate = ctx.gates[p];
     const url = config.processors[p];
-    await gate.acquire();
+    try {
+      await gate.acquire();
+    } catch (err) {
+      // Shutting down: the payment stays in the in-flight list and resumes at the next start.
+      if (err instanceof GateClosed) return;
+      throw err;
+    }
     try {
       if (settle) {
         // A lookup that works says nothing about payments working: the gate stays as it is.

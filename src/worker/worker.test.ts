@@ -110,6 +110,22 @@ describe('worker', () => {
     await assertNoneOnBoth(ids);
   });
 
+  test('a worker stopped with SIGTERM while default fails exits promptly; its payments resume at the next start', async () => {
+    await stack.processors.default.configure('failure', true);
+    const first = stack.startWorker();
+    await stack.pay(50);
+    await new Promise((r) => setTimeout(r, 1000));
+    const stopping = Date.now();
+    await first.stop('SIGTERM');
+    assert.ok(Date.now() - stopping < 3000, `stopped in ${Date.now() - stopping} ms`);
+    assert.equal(first.child.exitCode, 0, first.output());
+    assert.equal(await stack.redis.send(['LLEN', keys.inflight('w1')]), 50, 'payments wait in the in-flight list');
+    await stack.processors.default.configure('failure', false);
+    stack.startWorker();
+    await drained(50);
+    await assertBooksAgree(50);
+  });
+
   test('fallback-when-down pays fallback after MAX_RETRIES failures while default is down', async () => {
     await stack.processors.default.configure('failure', true);
     stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '2' });

@@ -67,11 +67,15 @@ export class Worker {
     }
   }
 
-  /** Stops taking new payments and waits for those in progress (bounded by the caller). */
+  /**
+   * Stops taking new payments; payments waiting for a processor stay in the
+   * in-flight list for the next start, calls already made are awaited and ledgered.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.slotFreed?.();
-    await Promise.all(this.active.values());
+    for (const gate of Object.values(this.ctx.gates)) gate.close();
+    while (this.active.size > 0) await Promise.all(this.active.values());
   }
 
   /**
@@ -91,6 +95,7 @@ export class Worker {
   }
 
   private start(entry: string, pinned: Processor | null): void {
+    if (!this.running) return; // left in the in-flight list; resumed at the next start
     const payment = decodeEntry(entry);
     if (!payment) {
       log.error(`malformed queue entry left in ${this.inflightKey}`);
