@@ -43,6 +43,7 @@ export interface WorkerConfig extends CommonConfig {
   httpConnectionLimitPerHost: number;
   routingPolicy: RoutingPolicy;
   workerId: string;
+  lingerMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -147,5 +148,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     httpConnectionLimitPerHost: Math.min(httpConnectionLimit, integer(env, 'HTTP_CONNECTION_LIMIT_PER_HOST', 20, 1, 10_000)),
     routingPolicy: oneOf<RoutingPolicy>(env, 'ROUTING_POLICY', 'default-only', ['default-only', 'fallback-when-down']),
     workerId: read(env, 'WORKER_ID') ?? read(env, 'INSTANCE') ?? 'worker',
+    lingerMs: integer(env, 'LINGER_MS', 0, 0, 1000),
   };
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export interface Limits {
   cpus: number | null;
   memoryBytes: number | null;
+  /** Relative weight when CPUs are contended (Docker's cpu_shares; default 1024). */
+  cpuShares?: number | null;
 }
 
 export interface Group {
@@ -60,6 +62,12 @@ function v1(name: string, limits: Limits): Group {
     dirs.push(cpuDir);
     applied.push(`cpu ${limits.cpus}`);
   }
+  if (limits.cpuShares) {
+    mkdirSync(cpuDir, { recursive: true });
+    writeFileSync(join(cpuDir, 'cpu.shares'), String(limits.cpuShares));
+    if (!dirs.includes(cpuDir)) dirs.push(cpuDir);
+    applied.push(`shares ${limits.cpuShares}`);
+  }
   if (limits.memoryBytes !== null) {
     mkdirSync(memDir, { recursive: true });
     writeFileSync(join(memDir, 'memory.limit_in_bytes'), String(limits.memoryBytes));
@@ -80,6 +88,11 @@ function v2(name: string, limits: Limits): Group {
   if (limits.cpus !== null) {
     writeFileSync(join(dir, 'cpu.max'), `${Math.round(limits.cpus * PERIOD_US)} ${PERIOD_US}`);
     applied.push(`cpu ${limits.cpus}`);
+  }
+  if (limits.cpuShares) {
+    // Docker's conversion from cgroup v1 shares to v2 weight.
+    writeFileSync(join(dir, 'cpu.weight'), String(Math.round(1 + ((limits.cpuShares - 2) * 9999) / 262142)));
+    applied.push(`shares ${limits.cpuShares}`);
   }
   if (limits.memoryBytes !== null) {
     writeFileSync(join(dir, 'memory.max'), String(limits.memoryBytes));

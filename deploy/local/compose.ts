@@ -8,6 +8,7 @@ export interface ServiceSpec {
   environment: Record<string, string>;
   cpus: number | null;
   memoryBytes: number | null;
+  cpuShares: number | null;
 }
 
 export function readCompose(path: string): { [key: string]: Yaml } {
@@ -28,6 +29,7 @@ export function services(doc: { [key: string]: Yaml }): ServiceSpec[] {
       environment: (typeof s.environment === 'object' && !Array.isArray(s.environment) ? s.environment : {}) as Record<string, string>,
       cpus: limits?.cpus !== undefined ? Number(limits.cpus) : null,
       memoryBytes: limits?.memory !== undefined ? parseMemory(limits.memory) : null,
+      cpuShares: s.cpu_shares !== undefined ? Number(s.cpu_shares) : null,
     };
   });
 }

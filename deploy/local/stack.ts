@@ -67,7 +67,7 @@ function start(spec: ServiceSpec, vars: Record<string, string | undefined>): Run
   for (const [key, value] of Object.entries(spec.environment)) env[key] = localPath(substitute(String(value), vars));
   const log = join(RUN, 'logs', `${spec.name}.log`);
   const out = openSync(log, 'a');
-  const group = createGroup(`rinha-${spec.name}`, { cpus: spec.cpus, memoryBytes: spec.memoryBytes });
+  const group = createGroup(`rinha-${spec.name}`, { cpus: spec.cpus, memoryBytes: spec.memoryBytes, cpuShares: spec.cpuShares });
   const [cmd, ...args] = commandFor(spec);
   // The shell joins the cgroups, then becomes the service: limits apply from its first instruction.
   const join_ = 'error' in group ? '' : group.procs.map((p) => `echo $$ > ${p}`).join(' && ') + ' && ';

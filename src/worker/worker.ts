@@ -57,6 +57,9 @@ export class Worker {
           entries = typeof entry === 'string' ? [entry] : [];
         }
         for (const entry of entries) this.start(entry, null);
+        // Gather payments for a moment instead of waking per payment: fewer wakeups
+        // beside the API on a small machine, and batched Redis and processor calls.
+        if (this.ctx.config.lingerMs > 0 && entries.length < this.ctx.config.batchSize) await sleep(this.ctx.config.lingerMs);
       } catch (err) {
         if (!this.running) break;
         log.warn('taking from the queue failed', err);
