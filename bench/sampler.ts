@@ -4,7 +4,7 @@ import { parseRedisUrl } from '../src/redis/url.ts';
 import { keys } from '../src/store/keys.ts';
 import { groupThrottled } from '../deploy/local/cgroups.ts';
 import { cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
-import { family, readState, RUN, type RunningService } from '../deploy/local/stack.ts';
+import { family, readState, SOCKETS, type RunningService } from '../deploy/local/stack.ts';
 
 /**
  * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from
@@ -28,7 +28,7 @@ export class Sampler {
   private lastAt = 0;
 
   constructor(private readonly startMs: number) {
-    const url = process.env.REDIS_URL ?? `unix://${join(RUN, 'sockets/redis.sock')}`;
+    const url = process.env.REDIS_URL ?? `unix://${join(SOCKETS, 'redis.sock')}`;
     this.redis = new RedisConnection({ address: parseRedisUrl(url), offlineQueueLimit: 0 });
     this.services = readState().filter((s) => !s.name.startsWith('processor-'));
   }

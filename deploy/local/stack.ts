@@ -7,6 +7,7 @@
  * nothing listens there.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGroup, removeGroup } from './cgroups.ts';
@@ -16,6 +17,8 @@ import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssByt
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RUN = join(ROOT, '.run');
 const STATE = join(RUN, 'state.json');
+// A unix socket path must fit in 108 bytes: from a deep checkout, sockets go to /tmp.
+export const SOCKETS = `${RUN}/sockets/api1.sock`.length < 100 ? join(RUN, 'sockets') : `/tmp/rinha-${createHash('sha1').update(ROOT).digest('hex').slice(0, 8)}`;
 const ORDER = ['redis', 'api1', 'api2', 'worker', 'nginx'];
 
 export interface RunningService {
@@ -31,9 +34,9 @@ function readState(): RunningService[] {
   return existsSync(STATE) ? (JSON.parse(readFileSync(STATE, 'utf8')) as RunningService[]) : [];
 }
 
-/** Container paths to local ones: /sockets/ and /tmp/ live under .run/. */
-function localPath(text: string): string {
-  return text.replaceAll('/sockets/', `${RUN}/sockets/`).replaceAll('/tmp/', `${RUN}/tmp/`);
+/** Container paths to local ones: /sockets/ and /tmp/ live under .run/ (only where a path starts). */
+export function localPath(text: string): string {
+  return text.replace(/(^|\s|unix:|unix:\/\/)\/sockets\//gm, `$1${SOCKETS}/`).replace(/(^|\s)\/tmp\//gm, `$1${RUN}/tmp/`);
 }
 
 function variables(): Record<string, string | undefined> {
@@ -50,13 +53,13 @@ function variables(): Record<string, string | undefined> {
 
 function commandFor(spec: ServiceSpec): string[] {
   if (spec.name === 'redis') {
-    const conf = readFileSync(join(ROOT, 'deploy/redis.conf'), 'utf8').replace(/^dir .*$/m, `dir ${RUN}/redis`);
-    writeFileSync(join(RUN, 'redis.conf'), localPath(conf));
+    const conf = localPath(readFileSync(join(ROOT, 'deploy/redis.conf'), 'utf8')).replace(/^dir .*$/m, `dir ${RUN}/redis`);
+    writeFileSync(join(RUN, 'redis.conf'), conf);
     return ['redis-server', join(RUN, 'redis.conf')];
   }
   if (spec.name === 'nginx') {
-    const conf = readFileSync(join(ROOT, 'deploy/nginx.conf'), 'utf8').replace(/^pid .*;$/m, `pid ${RUN}/nginx.pid;`);
-    writeFileSync(join(RUN, 'nginx.conf'), localPath(conf));
+    const conf = localPath(readFileSync(join(ROOT, 'deploy/nginx.conf'), 'utf8')).replace(/^pid .*;$/m, `pid ${RUN}/nginx.pid;`);
+    writeFileSync(join(RUN, 'nginx.conf'), conf);
     return [existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', '-c', join(RUN, 'nginx.conf'), '-g', 'daemon off;'];
   }
   return spec.command;
@@ -73,7 +76,7 @@ function start(spec: ServiceSpec, vars: Record<string, string | undefined>): Run
   const join_ = 'error' in group ? '' : group.procs.map((p) => `echo $$ > ${p}`).join(' && ') + ' && ';
   const child = spawn('sh', ['-c', `${join_}exec "$0" "$@"`, cmd!, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
   child.unref();
-  const listen = spec.name === 'nginx' ? ':9999' : (env.SOCKET_PATH ?? (spec.name === 'redis' ? `${RUN}/sockets/redis.sock` : '-'));
+  const listen = spec.name === 'nginx' ? ':9999' : (env.SOCKET_PATH ?? (spec.name === 'redis' ? `${SOCKETS}/redis.sock` : '-'));
   return {
     name: spec.name,
     pid: child.pid!,
@@ -86,7 +89,7 @@ function start(spec: ServiceSpec, vars: Record<string, string | undefined>): Run
 
 async function ready(service: RunningService): Promise<boolean> {
   if (!alive(service.pid)) throw new Error(`${service.name} exited; see ${service.log}:\n${tail(service.log, 5)}`);
-  if (service.name === 'redis') return redisPong(join(RUN, 'sockets/redis.sock'));
+  if (service.name === 'redis') return redisPong(join(SOCKETS, 'redis.sock'));
   if (service.name === 'nginx') return (await httpStatus({ port: 9999 }, '/payments-summary')) === 200;
   if (service.name === 'worker') {
     const file = join(RUN, 'tmp/worker-ready');
@@ -117,7 +120,8 @@ export async function up(): Promise<void> {
     return ps();
   }
   if (running.length > 0) await down();
-  for (const dir of ['sockets', 'logs', 'redis', 'tmp']) mkdirSync(join(RUN, dir), { recursive: true });
+  for (const dir of ['logs', 'redis', 'tmp']) mkdirSync(join(RUN, dir), { recursive: true });
+  mkdirSync(SOCKETS, { recursive: true });
   const specs = services(readCompose(join(ROOT, 'deploy/docker-compose.yml')));
   const vars = variables();
   const state: RunningService[] = [];
@@ -157,7 +161,7 @@ export async function down(): Promise<void> {
     }
   }
   for (const service of state) removeGroup(service.cgroupDirs);
-  rmSync(join(RUN, 'sockets'), { recursive: true, force: true });
+  rmSync(SOCKETS, { recursive: true, force: true });
   rmSync(STATE, { force: true });
   console.log(state.length > 0 ? `stopped ${state.map((s) => s.name).join(', ')}` : 'nothing was running');
 }
