@@ -36,7 +36,8 @@ function readState(): RunningService[] {
 
 /** Container paths to local ones: /sockets/ and /tmp/ live under .run/ (only where a path starts). */
 export function localPath(text: string): string {
-  return text.replace(/(^|\s|unix:|unix:\/\/)\/sockets\//gm, `$1${SOCKETS}/`).replace(/(^|\s)\/tmp\//gm, `$1${RUN}/tmp/`);
+  // One pass, so a local path that itself starts with /tmp/ is not mapped again.
+  return text.replace(/(^|\s|unix:|unix:\/\/)\/(sockets|tmp)\//gm, (_, before: string, dir: string) => `${before}${dir === 'sockets' ? SOCKETS : join(RUN, 'tmp')}/`);
 }
 
 function variables(): Record<string, string | undefined> {

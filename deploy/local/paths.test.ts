@@ -1,0 +1,11 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { localPath, RUN, SOCKETS } from './stack.ts';
+
+test('container paths map under .run once, even when the checkout itself lives under /tmp', () => {
+  assert.equal(localPath('unixsocket /sockets/redis.sock'), `unixsocket ${SOCKETS}/redis.sock`);
+  assert.equal(localPath('unix:///sockets/redis.sock'), `unix://${SOCKETS}/redis.sock`);
+  assert.equal(localPath('server unix:/sockets/api1.sock;'), `server unix:${SOCKETS}/api1.sock;`);
+  assert.equal(localPath('/tmp/worker-ready'), `${RUN}/tmp/worker-ready`);
+  assert.equal(localPath('http://host/tmp/x /data/tmp/y'), 'http://host/tmp/x /data/tmp/y');
+});
