@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createGroup, removeGroup } from './cgroups.ts';
+import { createGroup, removeGroup, type Limits } from './cgroups.ts';
 import { readCompose, readDotEnv, services, substitute, type ServiceSpec } from './compose.ts';
 import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssBytes, waitUntil } from './procs.ts';
 
@@ -66,26 +66,25 @@ function commandFor(spec: ServiceSpec): string[] {
   return spec.command;
 }
 
+/** Spawns a detached process inside a new cgroup (when the machine allows one) and logs to .run/logs. */
+function launch(name: string, limits: Limits, command: string[], env: Record<string, string | undefined>) {
+  const log = join(RUN, 'logs', `${name}.log`);
+  const out = openSync(log, 'a');
+  const group = createGroup(`rinha-${name}`, limits);
+  // The shell joins the cgroups, then becomes the service: limits apply from its first instruction.
+  const join_ = 'error' in group ? '' : group.procs.map((p) => `echo $$ > ${p}`).join(' && ') + ' && ';
+  const [cmd, ...args] = command;
+  const child = spawn('sh', ['-c', `${join_}exec "$0" "$@"`, cmd!, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  return { pid: child.pid!, log, limits: 'error' in group ? `none (${group.error})` : group.applied, cgroupDirs: 'error' in group ? [] : group.dirs };
+}
+
 function start(spec: ServiceSpec, vars: Record<string, string | undefined>): RunningService {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
   for (const [key, value] of Object.entries(spec.environment)) env[key] = localPath(substitute(String(value), vars));
-  const log = join(RUN, 'logs', `${spec.name}.log`);
-  const out = openSync(log, 'a');
-  const group = createGroup(`rinha-${spec.name}`, { cpus: spec.cpus, memoryBytes: spec.memoryBytes, cpuShares: spec.cpuShares });
-  const [cmd, ...args] = commandFor(spec);
-  // The shell joins the cgroups, then becomes the service: limits apply from its first instruction.
-  const join_ = 'error' in group ? '' : group.procs.map((p) => `echo $$ > ${p}`).join(' && ') + ' && ';
-  const child = spawn('sh', ['-c', `${join_}exec "$0" "$@"`, cmd!, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
-  child.unref();
+  const launched = launch(spec.name, { cpus: spec.cpus, memoryBytes: spec.memoryBytes, cpuShares: spec.cpuShares }, commandFor(spec), env);
   const listen = spec.name === 'nginx' ? ':9999' : (env.SOCKET_PATH ?? (spec.name === 'redis' ? `${SOCKETS}/redis.sock` : '-'));
-  return {
-    name: spec.name,
-    pid: child.pid!,
-    log,
-    limits: 'error' in group ? `none (${group.error})` : group.applied,
-    cgroupDirs: 'error' in group ? [] : group.dirs,
-    listen,
-  };
+  return { name: spec.name, listen, ...launched };
 }
 
 async function ready(service: RunningService): Promise<boolean> {
@@ -99,19 +98,17 @@ async function ready(service: RunningService): Promise<boolean> {
   return (await httpStatus({ socketPath: service.listen }, '/ready')) === 200;
 }
 
+/**
+ * A processor simulator, when nothing listens on the port. The processors run on
+ * their own CPUs in the contest; here they share ours, so they get a low CPU weight
+ * (no quota: they are never throttled, they only yield when the stack needs the CPU).
+ */
 async function startSimulator(name: string, port: number, fee: string): Promise<RunningService | null> {
   if (await portAnswers(port)) return null;
-  const log = join(RUN, 'logs', `${name}.log`);
-  const out = openSync(log, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/simulator/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), TRANSACTION_FEE: fee },
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
-  child.unref();
+  const env = { ...process.env, PORT: String(port), TRANSACTION_FEE: fee };
+  const launched = launch(name, { cpus: null, memoryBytes: null, cpuShares: 64 }, [process.execPath, '--import', 'tsx', 'bench/simulator/main.ts'], env);
   await waitUntil(`${name} simulator on :${port}`, () => portAnswers(port), 15_000);
-  return { name, pid: child.pid!, log, limits: 'none (stands in for an external service)', cgroupDirs: [], listen: `:${port}` };
+  return { name, listen: `:${port}`, ...launched, limits: `${launched.limits} (stands in for an external service)` };
 }
 
 export async function up(): Promise<void> {
