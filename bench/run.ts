@@ -54,7 +54,8 @@ async function main(): Promise<number> {
   const common = ['-e', `RESULTS_DIR=${dir}`, '-e', `MAX_REQUESTS=${vus}`];
 
   console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (:9998)`);
-  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', 'FLOOR_URL=http://localhost:9998/payments', 'bench/k6/floor.js']);
+  // Same CSV output as the main run, so both carry the same measuring overhead.
+  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', 'FLOOR_URL=http://localhost:9998/payments', '--out', `csv=${join(dir, 'floor.csv')}`, 'bench/k6/floor.js'], { K6_CSV_TIME_FORMAT: 'unix_milli' });
   const floor = JSON.parse(readFileSync(join(dir, 'floor.json'), 'utf8')) as { p99_ms: number };
 
   console.log(`\n== ${mode}: ${duration} s, up to ${vus} VUs against :9999`);
