@@ -36,11 +36,11 @@ export interface Unprocessed {
   where: 'queue' | 'in-flight' | 'settling';
 }
 
-/** A payment in a worker's hands, and the processor it may have reached (the attempts hash). */
+/** A payment in a worker's hands, and the processor it may have reached (the attempts hash names fallback; no entry means default). */
 export interface InFlight {
   id: string;
   acceptedAtMs: number;
-  attempted: Processor | null;
+  attempted: Processor;
 }
 
 export interface SentNotProcessed {
@@ -149,7 +149,7 @@ export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfte
       stuck: { thresholdMs: stuckAfterMs, count: stuck, oldestAgeMs: stuck > 0 ? oldest : null },
       sample: pending.slice(0, SAMPLE),
     },
-    inFlight: inFlightEntries.map((e, i) => ({ id: e.id, acceptedAtMs: e.acceptedAtMs, attempted: pins[i] === 'default' || pins[i] === 'fallback' ? pins[i] : null })),
+    inFlight: inFlightEntries.map((e, i) => ({ id: e.id, acceptedAtMs: e.acceptedAtMs, attempted: pins[i] === 'fallback' ? 'fallback' : 'default' })),
   };
 }
 

@@ -52,10 +52,11 @@ async function ledgered(): Promise<[string, number, number]> {
 }
 
 /** A payment a worker holds, as a dead worker 'ghost' would have left it. */
-async function inFlightByHand(id: string, acceptedAtMs: number, attempted: 'default' | null): Promise<void> {
+async function inFlightByHand(id: string, acceptedAtMs: number, attempted: 'default' | 'fallback'): Promise<void> {
   await stack.redis.send(['HSET', keys.accepted, id, `1990|${acceptedAtMs}`]);
   await stack.redis.send(['RPUSH', keys.inflight('ghost'), `${id}|1990|${acceptedAtMs}`]);
-  if (attempted) await stack.redis.send(['HSET', keys.attempts, id, attempted]);
+  // As the worker does: only a move to fallback is written; no entry means default.
+  if (attempted === 'fallback') await stack.redis.send(['HSET', keys.attempts, id, attempted]);
 }
 
 describe('consistency report', () => {
