@@ -51,7 +51,7 @@ test: deps k6 typecheck build
 
 up: deps build
 ifeq ($(HAVE_DOCKER),yes)
-	docker compose -f deploy/processors.yml up -d
+	@(echo > /dev/tcp/127.0.0.1/8001) 2>/dev/null && echo "processors already answer on :8001" || docker compose -f deploy/processors.yml up -d
 	$(COMPOSE) up -d --build --wait
 else
 	@$(STACK) up

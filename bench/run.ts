@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     { label: 'bonus', value: `${Math.round(score.bonus * 100)}%` },
     { label: 'net profit', value: score.net.toFixed(2) },
     { label: 'net profit / ceiling', value: `${score.net_pct_of_ceiling.toFixed(2)}%` },
-    { label: 'queue empty after last request', value: `${drainMs} ms` },
+    { label: 'queue empty after last request', value: sampler.queueVisible ? `${drainMs} ms` : 'not measured (Redis not reachable)' },
     ...services.map((name) => ({
       label: `${name}: peak RSS, peak CPU, throttled`,
       value: `${mb(peak(name))}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x`,

@@ -33,15 +33,22 @@ export class Sampler {
     this.services = readState().filter((s) => !s.name.startsWith('processor-'));
   }
 
+  /** False when Redis is not reachable from here (a Docker stack publishes no Redis port). */
+  queueVisible = true;
+
   async start(): Promise<void> {
-    await this.redis.waitReady(5000);
+    await this.redis.waitReady(3000).catch((err: Error) => {
+      this.queueVisible = false;
+      console.log(`queue depth not sampled: ${err.message} (set REDIS_URL to reach the stack's Redis)`);
+    });
     for (const s of this.services) this.samples.throttledStart[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
     this.sampleProcesses();
     this.timers.push(setInterval(() => void this.sampleQueue(), 100), setInterval(() => this.sampleProcesses(), 1000));
   }
 
-  /** Queue + in-flight depth now. */
+  /** Queue + in-flight depth now; 0 when the queue is not visible from here. */
   async depth(): Promise<number> {
+    if (!this.queueVisible) return 0;
     const [queued, inflight] = await Promise.all([this.redis.send(['LLEN', keys.queue]), this.redis.send(['LLEN', keys.inflight('worker')])]);
     return Number(queued) + Number(inflight);
   }
@@ -49,10 +56,12 @@ export class Sampler {
   async stop(): Promise<void> {
     this.timers.forEach(clearInterval);
     for (const s of this.services) this.samples.throttledEnd[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
-    await this.redis.close();
+    if (this.queueVisible) await this.redis.close();
+    else this.redis.disconnect();
   }
 
   private async sampleQueue(): Promise<void> {
+    if (!this.queueVisible) return;
     const tMs = Date.now() - this.startMs;
     const depth = await this.depth().catch(() => -1);
     if (depth >= 0) this.samples.queue.push({ tMs, depth });
