@@ -8,7 +8,8 @@
 // Writes ${RESULTS_DIR}/floor.json: {p99_ms, p50_ms, requests, ...}.
 import http from 'k6/http';
 import { sleep } from 'k6';
-import { uuidv4, roundTo } from './contest.js';
+import { AMOUNT, TIMEOUT, paymentsRamp } from './lib/config.js';
+import { uuidv4, roundTo } from './lib/uuid.js';
 
 const env = (name, fallback) => (__ENV[name] === undefined || __ENV[name] === '' ? fallback : __ENV[name]);
 const URL = env('FLOOR_URL', 'http://localhost:9998/payments');
@@ -19,13 +20,7 @@ if (!(DURATION > 0) || !(MAX_REQUESTS > 0)) throw new Error('DURATION_SECONDS an
 
 export const options = {
   scenarios: {
-    payments: {
-      exec: 'payments',
-      executor: 'ramping-vus',
-      startVUs: 1,
-      gracefulRampDown: '0s',
-      stages: [{ target: MAX_REQUESTS, duration: `${DURATION}s` }],
-    },
+    payments: paymentsRamp(MAX_REQUESTS, DURATION),
   },
   // Successful requests only, as in the contest's p99.
   thresholds: { 'http_req_duration{expected_response:true}': ['p(99)>=0'] },
@@ -33,9 +28,9 @@ export const options = {
 };
 
 export function payments() {
-  http.post(URL, JSON.stringify({ correlationId: uuidv4(), amount: 19.9 }), {
+  http.post(URL, JSON.stringify({ correlationId: uuidv4(), amount: AMOUNT }), {
     headers: { 'Content-Type': 'application/json' },
-    timeout: '1.5s',
+    timeout: TIMEOUT,
   });
   sleep(1);
 }

@@ -1,4 +1,4 @@
-// Defaults for smoke.js, applied before contest.js reads __ENV (imported
+// Defaults for smoke.js, applied before lib/config.js reads __ENV (imported
 // modules run in import order, so this must stay smoke.js's first import).
 // Values given with `k6 run -e NAME=...` still win.
 const SMOKE_DEFAULTS = {

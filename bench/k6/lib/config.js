@@ -1,0 +1,60 @@
+// Settings for the k6 scripts, read from __ENV when this module first loads.
+// smoke.js sets its defaults in smoke-env.js, which it imports before anything
+// that imports this module, so CONFIG sees them.
+
+function envString(name, fallback) {
+  const value = __ENV[name];
+  return value === undefined || String(value).trim() === '' ? fallback : String(value).trim();
+}
+
+function envNumber(name, fallback) {
+  const text = envString(name, undefined);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(text)}: expected a number > 0`);
+  return value;
+}
+
+const stripSlash = (url) => url.replace(/\/+$/, '');
+
+export const CONFIG = {
+  backend: stripSlash(envString('BACKEND_URL', 'http://localhost:9999')),
+  processors: {
+    default: stripSlash(envString('DEFAULT_PROCESSOR_URL', 'http://localhost:8001')),
+    fallback: stripSlash(envString('FALLBACK_PROCESSOR_URL', 'http://localhost:8002')),
+  },
+  token: envString('PROCESSOR_TOKEN', '123'),
+  // The token the official processor starts with; used only to switch to PROCESSOR_TOKEN.
+  initialToken: envString('PROCESSOR_INITIAL_TOKEN', '123'),
+  duration: envNumber('DURATION_SECONDS', 60),
+  maxRequests: Math.round(envNumber('MAX_REQUESTS', 550)),
+  checkInterval: envNumber('CHECK_INTERVAL_SECONDS', 10),
+  participant: envString('PARTICIPANT', 'rinha-payments'),
+  resultsDir: stripSlash(envString('RESULTS_DIR', 'bench/results/latest')),
+};
+
+export const AMOUNT = 19.9; // the contest always sends 19.90, as a JSON number
+export const TIMEOUT = '1.5s'; // the contest's client timeout, for every request it makes
+export const FEES = { default: 0.05, fallback: 0.15 }; // spec section 1; the processors' own value wins
+
+// The processor stages of spec section 5, for a 60 s run; scaled to DURATION_SECONDS.
+export const STAGES = [
+  { at: 1, defaultDelay: 0, defaultFailure: false, fallbackDelay: 0, fallbackFailure: false },
+  { at: 10, defaultDelay: 100, defaultFailure: false, fallbackDelay: 0, fallbackFailure: false },
+  { at: 20, defaultDelay: 100, defaultFailure: true, fallbackDelay: 0, fallbackFailure: false },
+  { at: 30, defaultDelay: 2000, defaultFailure: true, fallbackDelay: 1000, fallbackFailure: true },
+  { at: 40, defaultDelay: 20, defaultFailure: false, fallbackDelay: 20, fallbackFailure: false },
+  { at: 50, defaultDelay: 0, defaultFailure: false, fallbackDelay: 5000, fallbackFailure: false },
+];
+
+// The contest's payments load: 1 -> maxVUs VUs over the run, each posting then
+// sleeping 1 s. Shared so that floor.js measures under the same ramp.
+export function paymentsRamp(maxVUs, durationSeconds) {
+  return {
+    exec: 'payments',
+    executor: 'ramping-vus',
+    startVUs: 1,
+    gracefulRampDown: '0s',
+    stages: [{ target: maxVUs, duration: `${durationSeconds}s` }],
+  };
+}
