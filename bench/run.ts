@@ -9,8 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { httpStatus } from '../deploy/local/procs.ts';
-import { readPaymentTimings } from './k6csv.ts';
-import { percentile, renderReport } from './report/render.ts';
+import { readPaymentTimings } from './k6summary.ts';
+import { renderReport } from './report/render.ts';
 import { Sampler } from './sampler.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -54,16 +54,15 @@ async function main(): Promise<number> {
   const common = ['-e', `RESULTS_DIR=${dir}`, '-e', `MAX_REQUESTS=${vus}`];
 
   console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (:9998)`);
-  // Same CSV output as the main run, so both carry the same measuring overhead.
-  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', 'FLOOR_URL=http://localhost:9998/payments', '--out', `csv=${join(dir, 'floor.csv')}`, 'bench/k6/floor.js'], { K6_CSV_TIME_FORMAT: 'unix_milli' });
+  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', 'FLOOR_URL=http://localhost:9998/payments', 'bench/k6/floor.js']);
   const floor = JSON.parse(readFileSync(join(dir, 'floor.json'), 'utf8')) as { p99_ms: number };
 
   console.log(`\n== ${mode}: ${duration} s, up to ${vus} VUs against :9999`);
   const startMs = Date.now();
   const sampler = new Sampler(startMs);
   await sampler.start();
-  const code = await runK6([...common, '-e', `DURATION_SECONDS=${duration}`, '--out', `csv=${join(dir, 'k6.csv')}`, 'bench/k6/contest.js'], { K6_CSV_TIME_FORMAT: 'unix_milli' });
-  const timings = await readPaymentTimings(join(dir, 'k6.csv'), startMs);
+  const code = await runK6([...common, '-e', `DURATION_SECONDS=${duration}`, 'bench/k6/contest.js']);
+  const timings = readPaymentTimings(join(dir, 'k6-summary.json'));
 
   // The queue is drained when queue + in-flight first reads zero after the last request.
   let drainedAt = Date.now();
@@ -102,7 +101,9 @@ async function main(): Promise<number> {
   const text = table.map((row) => `| ${row.label.padEnd(40)} | ${row.value.padEnd(24)} |`).join('\n');
   console.log(`\n${text}\n`);
 
-  const latency = [...timings.perSecond.entries()].sort(([a], [b]) => a - b).map(([second, values]) => ({ second, p99Ms: percentile(values, 99), p50Ms: percentile(values, 50), count: values.length }));
+  // k6 counts seconds from the scenario's start; the samples count from startMs.
+  const offset = Math.round((timings.startedAtMs - startMs) / 1000);
+  const latency = timings.perSecond.map((s) => ({ ...s, second: s.second + offset }));
   const title = `make ${mode === 'full' ? 'bench' : 'smoke'}: ${new Date(startMs).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${duration} s, ${vus} VUs`;
   const report = renderReport({
     title,

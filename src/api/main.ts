@@ -6,6 +6,8 @@ import { log } from '../log.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { createDrainableServer } from '../http/drain.ts';
 import { createRouter } from './app.ts';
+import { enqueueScript } from '../store/enqueue.ts';
+import { summaryScript } from '../ledger/summary.ts';
 import { consistencyRoute } from '../consistency/route.ts';
 import { exitOnStartupError, onShutdown } from '../process.ts';
 
@@ -21,6 +23,7 @@ async function start(config: ApiConfig): Promise<void> {
     batchSize: config.batchSize,
   });
   await redis.waitReady(10_000);
+  await Promise.all([enqueueScript, summaryScript].map((script) => script.load(redis)));
   const router = createRouter(redis, {
     instance: config.instance,
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),

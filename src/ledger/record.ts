@@ -7,7 +7,7 @@ import { BUCKET_MS, keys, type Processor, type QueuedPayment } from '../store/ke
  * in-flight list, atomically. The `done` hash makes a second record a no-op,
  * so a replayed record (e.g. after an uncertain Redis reply) never counts twice.
  */
-const script = new Script(
+export const recordScript = new Script(
   'record',
   `
 local id, processor, ms, cents = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -36,7 +36,7 @@ export interface LedgerEntry {
 /** Returns false when the payment was already in the ledger. */
 export async function record(redis: RedisConnection, worker: string, payment: QueuedPayment, entry: LedgerEntry): Promise<boolean> {
   const p = entry.processor;
-  const reply = await script.run(
+  const reply = await recordScript.run(
     redis,
     [keys.done, keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p), keys.inflight(worker), keys.attempts, keys.settling],
     [payment.id, p, entry.requestedAtMs, entry.cents, payment.entry, BUCKET_MS],

@@ -8,7 +8,7 @@ import { BUCKET_MS, keys, type Processor } from '../store/keys.ts';
  * the edges are scanned exactly. Cost: O(min(buckets in window, buckets used))
  * plus the payments of two buckets, so a summary stays cheap during a load test.
  */
-const script = new Script(
+export const summaryScript = new Script(
   'summary',
   `
 local from, to, width = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -72,6 +72,6 @@ export const NO_TO = 8.64e15;
 
 export async function summarize(redis: RedisConnection, p: Processor, fromMs: number, toMs: number): Promise<Totals> {
   const all = fromMs <= NO_FROM && toMs >= NO_TO ? 'all' : 'window';
-  const reply = (await script.run(redis, [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p)], [fromMs, toMs, BUCKET_MS, all])) as number[];
+  const reply = (await summaryScript.run(redis, [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p)], [fromMs, toMs, BUCKET_MS, all])) as number[];
   return { count: Number(reply[0]), cents: Number(reply[1]) };
 }

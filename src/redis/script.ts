@@ -14,6 +14,11 @@ export class Script {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
+  /** Caches the script in Redis ahead of use, so the first run needs no EVAL fallback. */
+  async load(redis: RedisConnection): Promise<void> {
+    await redis.send(['SCRIPT', 'LOAD', this.source]);
+  }
+
   async run(redis: RedisConnection, keys: readonly string[], args: readonly RedisArg[]): Promise<RedisReply> {
     try {
       return await redis.send(['EVALSHA', this.sha, keys.length, ...keys, ...args]);

@@ -6,7 +6,7 @@ import { encodeEntry, keys } from './keys.ts';
  * Accepts a payment in one atomic step: refuse a known id, else record it as
  * accepted and queue it. One EVALSHA: the single Redis round trip of POST /payments.
  */
-const script = new Script(
+export const enqueueScript = new Script(
   'enqueue',
   `
 local prev = redis.call('HGET', KEYS[1], ARGV[1])
@@ -27,6 +27,6 @@ return -1
 export type EnqueueResult = 'accepted' | 'replayed' | 'conflict';
 
 export async function enqueue(redis: RedisConnection, id: string, cents: number, nowMs: number): Promise<EnqueueResult> {
-  const reply = await script.run(redis, [keys.accepted, keys.queue, keys.stats], [id, cents, encodeEntry(id, cents, nowMs), nowMs]);
+  const reply = await enqueueScript.run(redis, [keys.accepted, keys.queue, keys.stats], [id, cents, encodeEntry(id, cents, nowMs), nowMs]);
   return reply === 1 ? 'accepted' : reply === 0 ? 'replayed' : 'conflict';
 }

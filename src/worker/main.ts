@@ -6,7 +6,8 @@ import { RedisConnection } from '../redis/connection.ts';
 import { keys } from '../store/keys.ts';
 import { Gate } from './gate.ts';
 import { HealthMonitor } from './health.ts';
-import { Worker } from './worker.ts';
+import { takeScript, Worker } from './worker.ts';
+import { recordScript } from '../ledger/record.ts';
 
 /** The worker process: forwards queued payments to the processors and writes the ledger. */
 try {
@@ -16,6 +17,7 @@ try {
   // Blocking pops get their own connection so they never hold up other commands.
   const blocking = new RedisConnection({ address: config.redis, offlineQueueLimit: 0 });
   await Promise.all([redis.waitReady(10_000), blocking.waitReady(10_000)]);
+  await Promise.all([takeScript, recordScript].map((script) => script.load(redis)));
 
   const gate = () => new Gate(config.httpConnectionLimitPerHost, config.backoffBaseMs, config.backoffMaxMs);
   const gates = { default: gate(), fallback: gate() };

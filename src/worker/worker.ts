@@ -7,7 +7,7 @@ import { sleep } from './gate.ts';
 import { processPayment, type WorkerContext } from './payment.ts';
 
 /** Moves up to N entries from the queue into this worker's in-flight list, atomically. */
-const take = new Script(
+export const takeScript = new Script(
   'take',
   `
 local out = {}
@@ -51,7 +51,7 @@ export class Worker {
         continue;
       }
       try {
-        let entries = (await take.run(this.ctx.redis, [keys.queue, this.inflightKey], [Math.min(this.ctx.config.batchSize, limit - this.active.size)])) as string[];
+        let entries = (await takeScript.run(this.ctx.redis, [keys.queue, this.inflightKey], [Math.min(this.ctx.config.batchSize, limit - this.active.size)])) as string[];
         if (entries.length === 0 && this.running) {
           const entry = await this.blocking.send(['BLMOVE', keys.queue, this.inflightKey, 'RIGHT', 'LEFT', this.ctx.config.pollTimeoutSeconds]);
           entries = typeof entry === 'string' ? [entry] : [];
