@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { createGroup, removeGroup, type Limits } from './cgroups.ts';
 import { readCompose, readDotEnv, services, substitute, type ServiceSpec } from './compose.ts';
+import { contestViolations } from '../rules.ts';
 import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssBytes, waitUntil } from './procs.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -120,7 +121,10 @@ export async function up(): Promise<void> {
   if (running.length > 0) await down();
   for (const dir of ['logs', 'redis', 'tmp']) mkdirSync(join(RUN, dir), { recursive: true });
   mkdirSync(SOCKETS, { recursive: true });
-  const specs = services(readCompose(join(ROOT, 'deploy/docker-compose.yml')));
+  const compose = readCompose(join(ROOT, 'deploy/docker-compose.yml'));
+  // Say so when the compose file breaks a contest rule: figures measured then would not count.
+  for (const problem of contestViolations(compose)) console.warn(`warning: deploy/docker-compose.yml breaks a contest rule: ${problem}`);
+  const specs = services(compose);
   const vars = variables();
   const state: RunningService[] = [];
   const save = () => writeFileSync(STATE, JSON.stringify(state, null, 2));
