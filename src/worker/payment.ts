@@ -64,11 +64,12 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
           settle = true;
           continue;
         case 'uncertain':
-          await ctx.redis.send(['HSET', keys.settling, payment.id, p]);
+          // Pinned before anything else can fail: from here on it never leaves p.
           pinned = p;
           settle = true;
           gate.failed();
           log.info(`payment on ${p} uncertain (${outcome.reason}); settling there`);
+          await ctx.redis.send(['HSET', keys.settling, payment.id, p]);
           continue;
         case 'failed':
           gate.failed();
