@@ -55,6 +55,22 @@ describe('deploy/docker-compose.yml', () => {
   });
 });
 
+describe('compose schema', () => {
+  // compose-go is what `docker compose` uses to load a file; this machine has no Docker.
+  for (const file of ['deploy/docker-compose.yml', 'deploy/processors.yml']) {
+    test(`${file} loads with compose-go, the loader of docker compose`, () => {
+      const out = execFileSync('go', ['-C', 'deploy/composecheck', 'run', '.', join(process.cwd(), file)], { encoding: 'utf8', timeout: 300_000 });
+      assert.match(out, /services, valid/);
+    });
+  }
+
+  test('a value of the wrong type is refused by the loader', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+    writeFileSync(join(dir, 'docker-compose.yml'), readFileSync('deploy/docker-compose.yml', 'utf8').replace('cpu_shares: 256', 'cpu_shares: lots'));
+    assert.throws(() => execFileSync('go', ['-C', 'deploy/composecheck', 'run', '.', join(dir, 'docker-compose.yml')], { stdio: 'pipe', timeout: 300_000 }), /cpu_shares/);
+  });
+});
+
 describe('deploy/nginx.conf', () => {
   test('nginx -t accepts the config that make up generates from it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nginx-'));
