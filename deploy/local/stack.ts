@@ -204,6 +204,8 @@ export function logs(): void {
 export { readState };
 
 if (process.argv[1] === import.meta.filename) {
+  // `make ps | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 1));
   const command = process.argv[2];
   const actions: Record<string, () => unknown> = { up, down, ps, logs };
   const action = command ? actions[command] : undefined;

@@ -6,6 +6,9 @@ import type { Report } from './report.ts';
  * `make consistency [DEEP=1]`: asks the running backend for its consistency report
  * and prints it. Exit 0 when consistent, 1 when not, 2 when there is no report.
  */
+// Piped into `head`, the pipe may close early: keep the verdict's exit code meaningful.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 2));
+
 const base = (process.env.BACKEND_URL || 'http://localhost:9999').replace(/\/+$/, '');
 const url = `${base}/consistency-check${process.argv.includes('--deep') ? '?deep=1' : ''}`;
 
