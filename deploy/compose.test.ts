@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCompose, services, substitute } from './local/compose.ts';
+import { readCompose, readDotEnv, services, substitute } from './local/compose.ts';
 import { contestViolations } from './rules.ts';
 import { parseYaml } from './local/yaml.ts';
 
@@ -46,6 +46,10 @@ describe('deploy/docker-compose.yml', () => {
   test('limits above the budget are named with their sum', () => {
     const broken = parseYaml(readFileSync('deploy/docker-compose.yml', 'utf8').replace('cpus: "0.40"', 'cpus: "0.90"')) as Record<string, never>;
     assert.ok(contestViolations(broken).some((p) => /^total CPU: limits sum to 2.00, above 1.5/.test(p)), contestViolations(broken).join('\n'));
+  });
+
+  test('a .env file is read as compose reads it: comments, export and quotes', () => {
+    assert.deepEqual(readDotEnv('# tuning\nHTTP_TIMEOUT=1.5\nexport LOG_LEVEL="INFO"\n\nBAD LINE\n'), { HTTP_TIMEOUT: '1.5', LOG_LEVEL: 'INFO' });
   });
 
   test('environment defaults resolve like compose: .env value, else the default', () => {
