@@ -60,7 +60,7 @@ describe('deploy/docker-compose.yml', () => {
 });
 
 describe('compose schema', () => {
-  // compose-go is what `docker compose` uses to load a file; this machine has no Docker.
+  // compose-go is what `docker compose` uses to load a file: the schema is checked without a Docker engine.
   for (const file of ['deploy/docker-compose.yml', 'deploy/processors.yml']) {
     test(`${file} loads with compose-go, the loader of docker compose`, () => {
       const out = execFileSync('go', ['-C', 'deploy/composecheck', 'run', '.', join(process.cwd(), file)], { encoding: 'utf8', timeout: 300_000 });

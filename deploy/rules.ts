@@ -2,7 +2,7 @@ import type { Yaml } from './local/yaml.ts';
 import { dig, parseMemory } from './local/compose.ts';
 
 /**
- * The contest's architecture rules (spec section 4), checked on the parsed
+ * The contest's architecture rules, checked on the parsed
  * compose file. Each violation names its rule.
  */
 export const MAX_CPUS = 1.5;

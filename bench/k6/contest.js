@@ -1,6 +1,6 @@
 // The official Rinha de Backend 2025 load test, rewritten from
-// shared/spec/rinha-2025.md section 5 without remote imports (the contest's
-// script pulls uuid, textSummary and big.js from CDNs; this machine is offline).
+// the contest's published rules, without remote imports (the contest's
+// script pulls uuid, textSummary and big.js from CDNs), so it runs without network access.
 //
 //   bench/k6/run.sh contest        # 60 s, 550 VUs, like the contest
 //   mkdir -p bench/results/latest && k6 run bench/k6/contest.js   # the same by hand
@@ -15,7 +15,7 @@
 // summary data) and a short text report on stdout. Scoring is lib/score.js,
 // the report lib/report.js.
 //
-// The score is the spec's: the backend's own final totals are what is paid,
+// The score is the contest's: the backend's own final totals are what is paid,
 // p99 is over every successful request, and any inconsistency fines 35%.
 import http from 'k6/http';
 import { sleep } from 'k6';

@@ -35,9 +35,9 @@ export const CONFIG = {
 
 export const AMOUNT = 19.9; // the contest always sends 19.90, as a JSON number
 export const TIMEOUT = '1.5s'; // the contest's client timeout, for every request it makes
-export const FEES = { default: 0.05, fallback: 0.15 }; // spec section 1; the processors' own value wins
+export const FEES = { default: 0.05, fallback: 0.15 }; // the contest's fees; the processors' own value wins
 
-// The processor stages of spec section 5, for a 60 s run; scaled to DURATION_SECONDS.
+// The contest's processor stages, for a 60 s run; scaled to DURATION_SECONDS.
 export const STAGES = [
   { at: 1, defaultDelay: 0, defaultFailure: false, fallbackDelay: 0, fallbackFailure: false },
   { at: 10, defaultDelay: 100, defaultFailure: false, fallbackDelay: 0, fallbackFailure: false },

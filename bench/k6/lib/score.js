@@ -1,4 +1,4 @@
-// The spec's score from k6's end-of-test `data` (counters from the scenarios,
+// The contest's score from k6's end-of-test `data` (counters from the scenarios,
 // gauges recorded by teardown). Pure: settings and time come in as arguments.
 import { AMOUNT, FEES } from './config.js';
 import { roundTo } from './uuid.js';
