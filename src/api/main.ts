@@ -65,7 +65,14 @@ try {
   if (config.workers > 1 && cluster.isPrimary) {
     if (config.socketPath) rmSync(config.socketPath, { force: true });
     for (let i = 0; i < config.workers; i++) cluster.fork();
-    cluster.on('exit', (worker, code) => log.error(`process ${worker.process.pid} exited with ${code}`));
+    cluster.on('exit', (worker, code) => {
+      if (code !== 0) log.error(`process ${worker.process.pid} exited with ${code}`);
+    });
+    // Each process drains on its own (see src/http/drain.ts); the primary waits for them.
+    onShutdown(async () => {
+      const workers = Object.values(cluster.workers ?? {});
+      await Promise.all(workers.map((w) => new Promise((resolve) => (w!.isDead() ? resolve(null) : (w!.once('exit', resolve), w!.process.kill('SIGTERM'))))));
+    });
   } else {
     await start(config);
   }

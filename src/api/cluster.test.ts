@@ -1,0 +1,38 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { freePort, startRedis, type TestRedis } from '../testing/redis-server.ts';
+
+/** WORKERS=2: one API instance as two processes sharing its port (node:cluster). */
+let redis: TestRedis;
+let api: ChildProcess;
+let url: string;
+
+before(async () => {
+  redis = await startRedis();
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  api = spawn(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
+    env: { ...process.env, WORKERS: '2', PORT: String(port), REDIS_URL: redis.url, INSTANCE: 'cluster' },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+});
+after(async () => {
+  if (api.exitCode === null) api.kill('SIGKILL');
+  await redis.stop();
+});
+
+test('with WORKERS=2 the instance answers, and SIGTERM stops every process cleanly', async () => {
+  const statuses = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      fetch(`${url}/payments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ correlationId: randomUUID(), amount: 1 }) }).then((r) => r.status),
+    ),
+  );
+  assert.deepEqual([...new Set(statuses)], [202]);
+  api.kill('SIGTERM');
+  const [code] = await once(api, 'exit');
+  assert.equal(code, 0, 'the primary waited for its processes and exited cleanly');
+});
