@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createGroup, removeGroup, type Limits } from './cgroups.ts';
 import { readCompose, readDotEnv, services, substitute, type ServiceSpec } from './compose.ts';
 import { contestViolations } from '../rules.ts';
@@ -25,6 +25,8 @@ const ORDER = ['redis', 'api1', 'api2', 'worker', 'nginx'];
 export interface RunningService {
   name: string;
   pid: number;
+  /** The executable, to tell our process from another that reused its pid. */
+  command: string;
   log: string;
   limits: string;
   cgroupDirs: string[];
@@ -77,7 +79,7 @@ function launch(name: string, limits: Limits, command: string[], env: Record<str
   const [cmd, ...args] = command;
   const child = spawn('sh', ['-c', `${join_}exec "$0" "$@"`, cmd!, ...args], { cwd: ROOT, env, detached: true, stdio: ['ignore', out, out] });
   child.unref();
-  return { pid: child.pid!, log, limits: 'error' in group ? `none (${group.error})` : group.applied, cgroupDirs: 'error' in group ? [] : group.dirs };
+  return { pid: child.pid!, command: cmd!, log, limits: 'error' in group ? `none (${group.error})` : group.applied, cgroupDirs: 'error' in group ? [] : group.dirs };
 }
 
 function start(spec: ServiceSpec, vars: Record<string, string | undefined>): RunningService {
@@ -113,7 +115,7 @@ async function startSimulator(name: string, port: number, fee: string): Promise<
 }
 
 export async function up(): Promise<void> {
-  const running = readState().filter((s) => alive(s.pid));
+  const running = readState().filter(ours);
   if (running.length > 0 && (await httpStatus({ port: 9999 }, '/payments-summary')) === 200) {
     console.log('already running:');
     return ps();
@@ -151,10 +153,20 @@ export async function up(): Promise<void> {
   await ps();
 }
 
+/** Alive, and still the process we started (pids are reused). */
+function ours(service: RunningService): boolean {
+  if (!alive(service.pid)) return false;
+  try {
+    return readFileSync(`/proc/${service.pid}/cmdline`, 'utf8').includes(basename(service.command));
+  } catch {
+    return false;
+  }
+}
+
 export async function down(): Promise<void> {
   const state = readState();
   for (const service of [...state].reverse()) {
-    if (!alive(service.pid)) continue;
+    if (!ours(service)) continue;
     process.kill(service.pid, 'SIGTERM');
     try {
       await waitUntil(`${service.name} to stop`, () => !alive(service.pid), 8000);
