@@ -115,12 +115,14 @@ async function startSimulator(name: string, port: number, fee: string): Promise<
 }
 
 export async function up(): Promise<void> {
-  const running = readState().filter(ours);
-  if (running.length > 0 && (await httpStatus({ port: 9999 }, '/payments-summary')) === 200) {
+  const previous = readState();
+  const state = previous.filter(ours);
+  if (previous.length > 0 && state.length === previous.length && (await httpStatus({ port: 9999 }, '/payments-summary')) === 200) {
     console.log('already running:');
     return ps();
   }
-  if (running.length > 0) await down();
+  // Whatever still runs keeps running (the simulators keep their books); what died starts again.
+  for (const dead of previous.filter((s) => !state.includes(s))) console.log(`${dead.name} is not running: starting it`);
   for (const dir of ['logs', 'redis', 'tmp']) mkdirSync(join(RUN, dir), { recursive: true });
   mkdirSync(SOCKETS, { recursive: true });
   const compose = readCompose(join(ROOT, 'deploy/docker-compose.yml'));
@@ -128,15 +130,16 @@ export async function up(): Promise<void> {
   for (const problem of contestViolations(compose)) console.warn(`warning: deploy/docker-compose.yml breaks a contest rule: ${problem}`);
   const specs = services(compose);
   const vars = variables();
-  const state: RunningService[] = [];
+  const running = (name: string) => state.some((s) => s.name === name);
   const save = () => writeFileSync(STATE, JSON.stringify(state, null, 2));
   try {
     for (const [name, port, fee] of [['processor-default', 8001, '0.05'], ['processor-fallback', 8002, '0.15']] as const) {
-      const sim = await startSimulator(name, port, fee);
+      const sim = running(name) ? null : await startSimulator(name, port, fee);
       if (sim) state.push(sim);
       save();
     }
     for (const name of ORDER) {
+      if (running(name)) continue;
       const spec = specs.find((s) => s.name === name);
       if (!spec) throw new Error(`deploy/docker-compose.yml has no service "${name}"`);
       const service = start(spec, vars);
