@@ -73,6 +73,15 @@ describe('make up (local processes)', () => {
     assert.equal(processor.totalAmount, summary!.default.totalAmount);
   });
 
+  test('make up again starts only what died: the stopped api1, not its neighbours', () => {
+    const before = new Map(readState().map((s) => [s.name, s.pid]));
+    stack('up');
+    const after = new Map(readState().map((s) => [s.name, s.pid]));
+    assert.notEqual(after.get('api1'), before.get('api1'), 'api1 was started again');
+    assert.ok(alive(after.get('api1')!), 'api1 runs');
+    for (const name of ['api2', 'worker', 'redis', 'nginx']) assert.equal(after.get(name), before.get(name), `${name} kept running`);
+  });
+
   test('make down stops every process it started', () => {
     const pids = readState().map((s) => s.pid);
     stack('down');
