@@ -44,6 +44,8 @@ export interface WorkerConfig extends CommonConfig {
   routingPolicy: RoutingPolicy;
   workerId: string;
   lingerMs: number;
+  /** Another worker's in-flight list is adopted once its heartbeat has been gone this long; 0 never. */
+  orphanAfterMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -149,5 +151,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     routingPolicy: oneOf<RoutingPolicy>(env, 'ROUTING_POLICY', 'default-only', ['default-only', 'fallback-when-down']),
     workerId: read(env, 'WORKER_ID') ?? read(env, 'INSTANCE') ?? 'worker',
     lingerMs: integer(env, 'LINGER_MS', 0, 0, 1000),
+    orphanAfterMs: seconds(env, 'ORPHAN_AFTER', 60, 0, 3600),
   };
 }

@@ -24,17 +24,31 @@ try {
   const health = new HealthMonitor(redis, config.processors, config.workerId, (p, report) => {
     if (!report.failing) gates[p].recovered();
   });
-  const worker = new Worker({ redis, config, gates, health }, blocking);
+  // The heartbeat is this worker's lease on its in-flight list: once it has been gone for
+  // ORPHAN_AFTER another worker adopts the list, so this one stops calling processors
+  // after half that time without renewing it (a pause, or Redis out of reach).
+  const leaseMs = config.orphanAfterMs || 5_000;
+  let renewedAt = Date.now();
+  const assertLease = () => {
+    if (config.orphanAfterMs === 0 || Date.now() - renewedAt <= config.orphanAfterMs / 2) return;
+    process.stderr.write(`worker ${config.workerId}: heartbeat not renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s; exiting so that its payments are resumed once, elsewhere or at restart\n`);
+    process.exit(1);
+  };
+  const worker = new Worker({ redis, config, gates, health, assertLease }, blocking);
   health.start();
 
   // Heartbeat: the consistency report lists live workers; READY_FILE serves container health checks.
   const readyFile = process.env.READY_FILE;
   const beat = async () => {
-    await redis.send(['SET', keys.worker(config.workerId), JSON.stringify({ pid: process.pid, inProgress: worker.inProgress, atMs: Date.now() }), 'PX', 5_000]);
+    const sentAt = Date.now();
+    await redis.send(['SET', keys.worker(config.workerId), JSON.stringify({ pid: process.pid, inProgress: worker.inProgress, atMs: sentAt }), 'PX', leaseMs]);
+    renewedAt = sentAt;
     if (readyFile) writeFileSync(readyFile, String(Date.now()));
   };
   await beat();
-  setInterval(() => beat().catch((err) => log.warn('heartbeat failed', err)), 1_000).unref();
+  // Renewed ten times per lease (at most every second): a few late beats never trip the lease.
+  const beatEveryMs = config.orphanAfterMs ? Math.min(1_000, Math.max(100, config.orphanAfterMs / 10)) : 1_000;
+  setInterval(() => beat().catch((err) => log.warn('heartbeat failed', err)), beatEveryMs).unref();
 
   onShutdown(async () => {
     health.stop();

@@ -13,6 +13,8 @@ export interface WorkerContext {
   config: WorkerConfig;
   gates: Record<Processor, Gate>;
   health: HealthMonitor;
+  /** Called before every call to a processor: exits when this worker's lease may have lapsed. */
+  assertLease?: () => void;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
     }
     try {
       if (settle) {
+        ctx.assertLease?.();
         // A lookup that works says nothing about payments working: the gate stays as it is.
         const row = await getPayment(url, payment.id, config.httpTimeoutMs);
         if (row) return await recordUntilStored(ctx, payment, { processor: p, requestedAtMs: row.requestedAtMs, cents: row.cents });
@@ -53,6 +56,8 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
         await ctx.redis.send(['HSET', keys.attempts, payment.id, p]);
         markedAt = p;
       }
+      // After the attempts write: whoever adopts this payment later is pinned where it may go now.
+      ctx.assertLease?.();
       const requestedAtMs = Date.now();
       const outcome = await postPayment(url, payment.id, payment.cents, requestedAtMs, config.httpTimeoutMs);
       switch (outcome.kind) {

@@ -126,6 +126,40 @@ describe('worker', () => {
     await assertBooksAgree(50);
   });
 
+  test('a worker that never comes back has its payments adopted by another, each paid once', async () => {
+    await stack.processors.default.configure('delay', 150);
+    const lost = stack.startWorker({ INSTANCE: 'wa', ORPHAN_AFTER: '2' });
+    const ids = await stack.pay(400);
+    await waitFor('some payments processed', async () => (await stack.processors.default.summary()).totalRequests > 50, 10_000);
+    await lost.stop('SIGKILL');
+    assert.ok(Number(await stack.redis.send(['LLEN', keys.inflight('wa')])) > 0, 'the kill left payments in flight');
+    stack.startWorker({ INSTANCE: 'wb', ORPHAN_AFTER: '2' });
+    await waitFor('all payments processed', async () => (await backendSummary(stack.api)).default.totalRequests === 400, 30_000);
+    assert.equal(await stack.redis.send(['LLEN', keys.inflight('wa')]), 0, 'the orphaned list was adopted');
+    await assertBooksAgree(400);
+    await assertNoneOnBoth(ids);
+  });
+
+  test('a paused worker whose payments were adopted makes no further processor call', async () => {
+    await stack.processors.default.configure('delay', 150);
+    const paused = stack.startWorker({ INSTANCE: 'wa', ORPHAN_AFTER: '2', ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
+    const ids = await stack.pay(300);
+    await waitFor('some payments processed', async () => (await stack.processors.default.summary()).totalRequests > 50, 10_000);
+    paused.child.kill('SIGSTOP');
+    stack.startWorker({ INSTANCE: 'wb', ORPHAN_AFTER: '2', ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
+    await waitFor('the paused worker\'s list adopted', async () => (await stack.redis.send(['LLEN', keys.inflight('wa')])) === 0, 15_000);
+    await stack.processors.default.configure('failure', true); // tempt a resumed worker towards fallback
+    paused.child.kill('SIGCONT');
+    await new Promise((r) => setTimeout(r, 1500));
+    await stack.processors.default.configure('failure', false);
+    await waitFor('all payments processed', async () => {
+      const s = await backendSummary(stack.api);
+      return s.default.totalRequests + s.fallback.totalRequests === 300;
+    }, 30_000);
+    await assertBooksAgree(300);
+    await assertNoneOnBoth(ids);
+  });
+
   test('fallback-when-down pays fallback after MAX_RETRIES failures while default is down', async () => {
     await stack.processors.default.configure('failure', true);
     stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '2' });

@@ -20,6 +20,20 @@ return out
 `,
 );
 
+/** Moves every entry of another worker's in-flight list into ours, atomically. */
+export const adoptScript = new Script(
+  'adopt',
+  `
+local out = {}
+while true do
+  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not entry then break end
+  out[#out + 1] = entry
+end
+return out
+`,
+);
+
 /**
  * The worker's loop: keep up to HTTP_CONNECTION_LIMIT payments in progress,
  * taking them from the queue in batches, blocking on an empty queue.
@@ -44,6 +58,10 @@ export class Worker {
 
   async run(): Promise<void> {
     await this.recover();
+    if (this.ctx.config.orphanAfterMs > 0) {
+      const adopt = setInterval(() => this.running && this.adoptOrphans().catch((err) => log.warn('adopting orphaned payments failed', err)), 5_000);
+      adopt.unref();
+    }
     const limit = this.ctx.config.httpConnectionLimit;
     while (this.running) {
       if (this.active.size >= limit) {
@@ -91,10 +109,40 @@ export class Worker {
     const entries = (await this.ctx.redis.send(['LRANGE', this.inflightKey, 0, -1])) as string[];
     const fresh = entries.filter((entry) => !this.active.has(entry));
     if (fresh.length === 0) return;
-    const ids = fresh.map((entry) => decodeEntry(entry)?.id ?? '');
-    const pins = (await this.ctx.redis.send(['HMGET', keys.attempts, ...ids])) as (string | null)[];
     log.warn(`recovering ${fresh.length} payments from ${this.inflightKey}`);
-    fresh.forEach((entry, i) => this.start(entry, (pins[i] as Processor | null) ?? 'default'));
+    await this.resume(fresh);
+  }
+
+  /**
+   * Takes over the in-flight lists of workers whose heartbeat has expired
+   * (ORPHAN_AFTER): their payments are resumed here exactly as a restart would.
+   * A worker that cannot renew its heartbeat stops itself long before that
+   * (see the lease in main.ts), so a list is never worked on twice.
+   */
+  async adoptOrphans(): Promise<void> {
+    let cursor = '0';
+    const lists: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const [next, found] = (await this.ctx.redis.send(['SCAN', cursor, 'MATCH', keys.inflightPattern, 'COUNT', 100])) as [string, string[]];
+      lists.push(...found);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+    for (const list of lists) {
+      const owner = list.slice(keys.inflight('').length);
+      if (list === this.inflightKey || (await this.ctx.redis.send(['EXISTS', keys.worker(owner)])) === 1) continue;
+      const entries = (await adoptScript.run(this.ctx.redis, [list, this.inflightKey], [])) as string[];
+      if (entries.length === 0) continue;
+      log.warn(`adopted ${entries.length} payments from ${list}: the heartbeat of worker ${owner} expired`);
+      await this.resume(entries);
+    }
+  }
+
+  /** Starts entries already in our in-flight list, pinned where they may have been sent. */
+  private async resume(entries: string[]): Promise<void> {
+    const ids = entries.map((entry) => decodeEntry(entry)?.id ?? '');
+    const pins = (await this.ctx.redis.send(['HMGET', keys.attempts, ...ids])) as (string | null)[];
+    entries.forEach((entry, i) => this.start(entry, (pins[i] as Processor | null) ?? 'default'));
   }
 
   private start(entry: string, pinned: Processor | null): void {
