@@ -20,18 +20,18 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** The one place where errors become responses: 4XX show their message, the rest a generic one. */
+/**
+ * The one place where errors become responses. An HttpError shows its message
+ * (written for the client; a 5XX is logged too); anything else is a bug: logged,
+ * answered with a generic 500.
+ */
 export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  if (err instanceof HttpError && err.status < 500) {
-    sendJson(res, err.status, { error: err.message }, err.headers);
-    return;
-  }
   if (err instanceof HttpError) {
-    log.error(`${err.status}: ${err.message}`);
+    if (err.status >= 500) log.error(`${err.status}: ${err.message}`);
     sendJson(res, err.status, { error: err.message }, err.headers);
     return;
   }
