@@ -1,7 +1,12 @@
 # Everything a fresh machine needs is installed by these targets (Debian/apt, npm, Go).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
+# Node.js LTS, pinned: the same major as the image (deploy/Dockerfile), installed from the
+# npm registry's node-linux-* package (the binary ships inside it) into .tools/.
+NODE_VERSION := 24.21.0
+NODE_ARCH := $(subst x86_64,x64,$(subst aarch64,arm64,$(shell uname -m)))
+NODE_BIN := $(CURDIR)/.tools/node-$(NODE_VERSION)/node_modules/node-linux-$(NODE_ARCH)/bin
+export PATH := $(NODE_BIN):$(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 TESTS = $(shell find src bench deploy -name '*.test.ts' | sort)
 APT_GET = DEBIAN_FRONTEND=noninteractive apt-get
@@ -9,7 +14,7 @@ STACK = node --import tsx deploy/local/stack.ts
 COMPOSE = docker compose --project-directory . $(if $(wildcard .env),--env-file .env) -f deploy/docker-compose.yml
 HAVE_DOCKER = $(shell docker info >/dev/null 2>&1 && echo yes)
 
-.PHONY: help deps node-deps system-deps k6 build typecheck test up down ps logs bench smoke consistency e2e
+.PHONY: help node deps node-deps system-deps k6 build typecheck test up down ps logs bench bench-worker smoke consistency e2e
 
 help:
 	@echo "make up | down | ps | logs      run the stack (Docker compose, or local processes without Docker)"
@@ -18,10 +23,18 @@ help:
 	@echo "make consistency [DEEP=1]       the consistency report of the running stack"
 	@echo "make e2e                        5,000 payments through 2 APIs and a worker, books compared"
 
-node_modules/.package-lock.json: package.json package-lock.json
+$(NODE_BIN)/node:
+	@echo "installing Node.js $(NODE_VERSION) into .tools/ (npm package node-linux-$(NODE_ARCH))"
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm) to bootstrap Node $(NODE_VERSION)"; exit 1; }
+	npm install --prefix $(CURDIR)/.tools/node-$(NODE_VERSION) --no-save --no-audit --no-fund --loglevel=error node-linux-$(NODE_ARCH)@$(NODE_VERSION)
+	@$@ --version
+
+node: $(NODE_BIN)/node
+
+node_modules/.package-lock.json: package.json package-lock.json | $(NODE_BIN)/node
 	npm ci --no-audit --no-fund --loglevel=error
 
-node-deps: node_modules/.package-lock.json
+node-deps: node node_modules/.package-lock.json
 
 # redis-server and nginx from Debian, when absent.
 system-deps:
@@ -86,6 +99,10 @@ smoke: deps k6 build
 
 consistency: node-deps
 	@node --import tsx src/consistency/cli.ts $(if $(DEEP),--deep)
+
+# The worker alone draining a backlog under its compose limits, per transport.
+bench-worker: deps build
+	@node --import tsx bench/drain.ts
 
 e2e: deps build
 	@node --import tsx bench/e2e.ts

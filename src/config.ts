@@ -1,3 +1,4 @@
+import type { TransportKind } from './processor/transport.ts';
 import { parseRedisUrl, type RedisAddress } from './redis/url.ts';
 
 /**
@@ -41,6 +42,8 @@ export interface WorkerConfig extends CommonConfig {
   httpTimeoutMs: number;
   httpConnectionLimit: number;
   httpConnectionLimitPerHost: number;
+  /** node:http (default) or native fetch towards the processors. */
+  transport: TransportKind;
   routingPolicy: RoutingPolicy;
   workerId: string;
   lingerMs: number;
@@ -148,6 +151,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     httpTimeoutMs: seconds(env, 'HTTP_TIMEOUT', 2.5, 0.05, 120),
     httpConnectionLimit,
     httpConnectionLimitPerHost: Math.min(httpConnectionLimit, integer(env, 'HTTP_CONNECTION_LIMIT_PER_HOST', 20, 1, 10_000)),
+    transport: oneOf<TransportKind>(env, 'PROCESSOR_TRANSPORT', 'http', ['http', 'fetch']),
     routingPolicy: oneOf<RoutingPolicy>(env, 'ROUTING_POLICY', 'default-only', ['default-only', 'fallback-when-down']),
     workerId: read(env, 'WORKER_ID') ?? read(env, 'INSTANCE') ?? 'worker',
     lingerMs: integer(env, 'LINGER_MS', 0, 0, 1000),

@@ -1,7 +1,7 @@
 import type { ProcessorUrls } from '../config.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { keys, PROCESSORS, type Processor } from '../store/keys.ts';
-import { getPayment } from '../worker/forward.ts';
+import { ProcessorClient } from '../processor/client.ts';
 import { describe } from './compare.ts';
 
 /** At most 200 ids: up to 40 in flight, the rest the most recent of each processor's ledger. */
@@ -55,12 +55,13 @@ export async function deepCheck(redis: RedisConnection, urls: ProcessorUrls, inF
     failedLookups: 0,
     errors: [] as string[],
   };
+  const clients = PROCESSORS.map((p) => new ProcessorClient(p, urls[p], 'http', CONCURRENCY));
   const stop = Date.now() + deadlineMs;
   let next = 0;
   const lane = async () => {
     while (next < sample.length && Date.now() < stop) {
       const s = sample[next++]!;
-      const rows = await Promise.all(PROCESSORS.map((p) => getPayment(urls[p], s.id, timeoutMs).then((row) => ({ row, error: null }), (err: unknown) => ({ row: null, error: `${p}: ${describe(err)}` }))));
+      const rows = await Promise.all(clients.map((client) => client.lookup(s.id, timeoutMs).then((row) => ({ row, error: null }), (err: unknown) => ({ row: null, error: `${client.name}: ${describe(err)}` }))));
       const errors = rows.flatMap((r) => (r.error ? [r.error] : []));
       if (errors.length > 0) {
         section.failedLookups++;
@@ -84,7 +85,7 @@ export async function deepCheck(redis: RedisConnection, urls: ProcessorUrls, inF
       }
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane)).finally(() => clients.forEach((c) => c.close()));
   if (next < sample.length) section.errors.push(`deadline reached: ${sample.length - next} ids not looked up`);
   return section;
 }

@@ -11,6 +11,7 @@
  *   ledger:<processor>:log (zset)                score requestedAtMs, member "id|cents"
  *   ledger:<processor>:count / :cents (hashes)   totals per 100 ms bucket of requestedAt
  *   ledger:<processor>:total (hash)              all-time count and cents
+ *   purges (counter)                             bumped by every purge; workers drop older in-flight work
  */
 export type Processor = 'default' | 'fallback';
 export const PROCESSORS: readonly Processor[] = ['default', 'fallback'];
@@ -31,6 +32,7 @@ export const keys = {
   health: (p: Processor) => `health:${p}`,
   healthLease: (p: Processor) => `health:${p}:lease`,
   worker: (id: string) => `workers:${id}`,
+  purges: 'purges',
 };
 
 /** Width of a ledger bucket: a window costs O(buckets) plus two partial buckets scanned exactly. */

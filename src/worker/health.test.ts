@@ -7,6 +7,7 @@ import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
 import { startRedis, type TestRedis } from '../testing/redis-server.ts';
 import { HealthMonitor, type HealthReport } from './health.ts';
+import { ProcessorClient } from '../processor/client.ts';
 
 /** Two processors that count their health calls; three monitors share one Redis. */
 let redis: TestRedis;
@@ -37,11 +38,13 @@ test('three workers together call each processor at most once per 5 s, and all s
   const urls = { default: await processor('default', true), fallback: await processor('fallback', false) };
   const seen: HealthReport[][] = [[], [], []];
   const connections = [0, 1, 2].map(() => new RedisConnection({ address: parseRedisUrl(redis.url) }));
-  const monitors = connections.map((c, i) => new HealthMonitor(c, urls, `w${i}`, (p, report) => p === 'default' && seen[i]!.push(report)));
+  const clients = { default: new ProcessorClient('default', urls.default), fallback: new ProcessorClient('fallback', urls.fallback) };
+  const monitors = connections.map((c, i) => new HealthMonitor(c, clients, `w${i}`, (p, report) => p === 'default' && seen[i]!.push(report)));
   monitors.forEach((m) => m.start());
   await new Promise((r) => setTimeout(r, 6_000));
   monitors.forEach((m) => m.stop());
   await Promise.all(connections.map((c) => c.close()));
+  Object.values(clients).forEach((c) => c.close());
   // 6 s: one call at the start and one after the 5.1 s lease, whoever makes it.
   assert.ok(calls.default >= 1 && calls.default <= 2, `default called ${calls.default} times`);
   assert.ok(calls.fallback >= 1 && calls.fallback <= 2, `fallback called ${calls.fallback} times`);

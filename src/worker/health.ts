@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../redis/connection.ts';
 import { keys, PROCESSORS, type Processor } from '../store/keys.ts';
 import { log } from '../log.ts';
-import { getHealth, type Health } from './forward.ts';
+import type { Health, ProcessorClient } from '../processor/client.ts';
 
 /** The processors allow one health call per 5 s each, shared by every caller. */
 const LEASE_MS = 5_100;
@@ -21,7 +21,7 @@ export class HealthMonitor {
 
   constructor(
     private readonly redis: RedisConnection,
-    private readonly urls: Record<Processor, string>,
+    private readonly clients: Record<Processor, ProcessorClient>,
     private readonly owner: string,
     private readonly onReport: (p: Processor, report: HealthReport) => void,
   ) {}
@@ -46,7 +46,7 @@ export class HealthMonitor {
     for (const p of PROCESSORS) {
       try {
         if ((await this.redis.send(['SET', keys.healthLease(p), this.owner, 'NX', 'PX', LEASE_MS])) === 'OK') {
-          const health = await getHealth(this.urls[p], 2_000);
+          const health = await this.clients[p].health(2_000);
           const report: HealthReport = { ...health, atMs: Date.now() };
           await this.redis.send(['SET', keys.health(p), JSON.stringify(report), 'PX', 60_000]);
         }

@@ -7,7 +7,8 @@ import { keys } from '../store/keys.ts';
 import { Gate } from './gate.ts';
 import { HealthMonitor } from './health.ts';
 import { takeScript, Worker } from './worker.ts';
-import { recordScript } from '../ledger/record.ts';
+import { LedgerWriter, recordScript } from '../ledger/record.ts';
+import { ProcessorClient } from '../processor/client.ts';
 
 /** The worker process: forwards queued payments to the processors and writes the ledger. */
 try {
@@ -21,7 +22,9 @@ try {
 
   const gate = () => new Gate(config.httpConnectionLimitPerHost, config.backoffBaseMs, config.backoffMaxMs);
   const gates = { default: gate(), fallback: gate() };
-  const health = new HealthMonitor(redis, config.processors, config.workerId, (p, report) => {
+  const client = (p: 'default' | 'fallback') => new ProcessorClient(p, config.processors[p], config.transport, config.httpConnectionLimitPerHost);
+  const clients = { default: client('default'), fallback: client('fallback') };
+  const health = new HealthMonitor(redis, clients, config.workerId, (p, report) => {
     if (!report.failing) gates[p].recovered();
   });
   // The heartbeat is this worker's lease on its in-flight list: once it has been gone for
@@ -34,15 +37,30 @@ try {
     process.stderr.write(`worker ${config.workerId}: heartbeat not renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s; exiting so that its payments are resumed once, elsewhere or at restart\n`);
     process.exit(1);
   };
-  const worker = new Worker({ redis, config, gates, health, assertLease }, blocking);
+  const purges = { seen: Number(await redis.send(['GET', keys.purges])) };
+  const worker = new Worker({ redis, config, gates, clients, ledger: new LedgerWriter(redis, config.workerId), health, purges, assertLease }, blocking);
   health.start();
 
   // Heartbeat: the consistency report lists live workers; READY_FILE serves container health checks.
   const readyFile = process.env.READY_FILE;
+  let leaseHeld = false;
   const beat = async () => {
+    // A lapsed lease is never renewed: after a long pause (SIGSTOP, a stalled VM) the
+    // heartbeat timer may fire before any processor call would have checked it.
+    assertLease();
     const sentAt = Date.now();
-    await redis.send(['SET', keys.worker(config.workerId), JSON.stringify({ pid: process.pid, inProgress: worker.inProgress, atMs: sentAt }), 'PX', leaseMs]);
+    const value = JSON.stringify({ pid: process.pid, inProgress: worker.inProgress, atMs: sentAt });
+    const [renewed, purged] = await Promise.all([
+      redis.send(['SET', keys.worker(config.workerId), value, 'PX', leaseMs, ...(leaseHeld ? ['XX'] : [])]),
+      redis.send(['GET', keys.purges]),
+    ]);
+    if (renewed !== 'OK' && config.orphanAfterMs > 0) {
+      process.stderr.write(`worker ${config.workerId}: heartbeat expired in Redis; exiting so that its payments are resumed once, elsewhere or at restart\n`);
+      process.exit(1);
+    }
+    leaseHeld = true;
     renewedAt = sentAt;
+    purges.seen = Number(purged);
     if (readyFile) writeFileSync(readyFile, String(Date.now()));
   };
   await beat();
@@ -54,6 +72,8 @@ try {
     health.stop();
     blocking.disconnect();
     await worker.stop();
+    clients.default.close();
+    clients.fallback.close();
     await redis.close();
   });
   log.info(`forwarding to ${config.processors.default} and ${config.processors.fallback} (${config.routingPolicy})`);

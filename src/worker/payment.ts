@@ -1,9 +1,9 @@
 import type { WorkerConfig } from '../config.ts';
-import { record, type LedgerEntry } from '../ledger/record.ts';
+import type { LedgerEntry, LedgerWriter } from '../ledger/record.ts';
 import { log } from '../log.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { keys, type Processor, type QueuedPayment } from '../store/keys.ts';
-import { getPayment, postPayment } from './forward.ts';
+import type { ProcessorClient } from '../processor/client.ts';
 import { GateClosed, sleep, type Gate } from './gate.ts';
 import type { HealthMonitor } from './health.ts';
 import { choose } from './routing.ts';
@@ -12,7 +12,11 @@ export interface WorkerContext {
   redis: RedisConnection;
   config: WorkerConfig;
   gates: Record<Processor, Gate>;
+  clients: Record<Processor, ProcessorClient>;
+  ledger: LedgerWriter;
   health: HealthMonitor;
+  /** The purge counter as last read; a payment taken before it moved is dropped. */
+  purges: { seen: number };
   /** Called before every call to a processor: exits when this worker's lease may have lapsed. */
   assertLease?: () => void;
 }
@@ -30,11 +34,12 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
   // What the attempts hash says; no entry means "may have reached default" (see Worker.recover).
   let markedAt: Processor = pinned ?? 'default';
   let settle = pinned !== null; // ask the processor before sending again
+  const purgesAtStart = ctx.purges.seen;
 
   for (;;) {
     const p: Processor = pinned ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
     const gate = ctx.gates[p];
-    const url = config.processors[p];
+    const client = ctx.clients[p];
     try {
       await gate.acquire();
     } catch (err) {
@@ -42,11 +47,16 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
       if (err instanceof GateClosed) return;
       throw err;
     }
+    if (ctx.purges.seen !== purgesAtStart) {
+      gate.release();
+      log.info(`payment ${payment.id} dropped: purged while in flight`);
+      return;
+    }
     try {
       if (settle) {
         ctx.assertLease?.();
         // A lookup that works says nothing about payments working: the gate stays as it is.
-        const row = await getPayment(url, payment.id, config.httpTimeoutMs);
+        const row = await client.lookup(payment.id, config.httpTimeoutMs);
         if (row) return await recordUntilStored(ctx, payment, { processor: p, requestedAtMs: row.requestedAtMs, cents: row.cents });
         settle = false;
       }
@@ -59,7 +69,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
       // After the attempts write: whoever adopts this payment later is pinned where it may go now.
       ctx.assertLease?.();
       const requestedAtMs = Date.now();
-      const outcome = await postPayment(url, payment.id, payment.cents, requestedAtMs, config.httpTimeoutMs);
+      const outcome = await client.pay(payment.id, payment.cents, requestedAtMs, config.httpTimeoutMs);
       switch (outcome.kind) {
         case 'ok':
           gate.succeeded();
@@ -100,7 +110,7 @@ function processorStates(ctx: WorkerContext) {
 async function recordUntilStored(ctx: WorkerContext, payment: QueuedPayment, entry: LedgerEntry): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await record(ctx.redis, ctx.config.workerId, payment, entry);
+      await ctx.ledger.write({ payment, entry });
       return;
     } catch (err) {
       // Safe to repeat: the ledger refuses a second entry for the same id.

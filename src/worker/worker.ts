@@ -63,13 +63,15 @@ export class Worker {
       adopt.unref();
     }
     const limit = this.ctx.config.httpConnectionLimit;
+    const batch = Math.min(this.ctx.config.batchSize, limit);
     while (this.running) {
-      if (this.active.size >= limit) {
+      // Take a whole batch or nothing: one Redis round trip per batch, not one per freed slot.
+      if (this.active.size > limit - batch) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
       try {
-        let entries = (await takeScript.run(this.ctx.redis, [keys.queue, this.inflightKey], [Math.min(this.ctx.config.batchSize, limit - this.active.size)])) as string[];
+        let entries = (await takeScript.run(this.ctx.redis, [keys.queue, this.inflightKey], [limit - this.active.size])) as string[];
         if (entries.length === 0 && this.running) {
           const entry = await this.blocking.send(['BLMOVE', keys.queue, this.inflightKey, 'RIGHT', 'LEFT', this.ctx.config.pollTimeoutSeconds]);
           entries = typeof entry === 'string' ? [entry] : [];

@@ -1,0 +1,20 @@
+import { transportError, type Transport } from './transport.ts';
+
+/** Native fetch (undici inside Node): the project's original transport, kept selectable. */
+export function fetchTransport(baseUrl: string): Transport {
+  const base = baseUrl.replace(/\/+$/, '');
+  const json = { 'Content-Type': 'application/json' };
+  return {
+    async request(method, path, body, timeoutMs) {
+      try {
+        const res = await fetch(base + path, { method, headers: body === null ? undefined : json, body, signal: AbortSignal.timeout(timeoutMs) });
+        // Reading the body lets undici reuse the connection.
+        return { status: res.status, body: await res.text() };
+      } catch (err) {
+        const e = err as Error & { cause?: { code?: string } };
+        throw e.name === 'TimeoutError' ? transportError(undefined, 'timeout') : transportError(e.cause?.code, e.message);
+      }
+    },
+    close() {},
+  };
+}
