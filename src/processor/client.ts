@@ -9,13 +9,14 @@ import { TransportError, type Transport, type TransportKind } from './transport.
  * What a call to a processor tells us about the payment:
  * - ok: processed now, with our requestedAt.
  * - duplicate: 422, the processor already holds it (from an earlier attempt).
- * - failed: it certainly did not process it (5XX/429 answered, or the connection was refused).
+ * - failed: it answered an error (5XX, 429) or the connection was refused. `mayHold` is true
+ *   for a 5XX: a processor, or a gateway in front of it, may have inserted it before failing.
  * - uncertain: we cannot know (timeout, connection lost after sending): it may be processed later.
  */
 export type Outcome =
   | { kind: 'ok' }
   | { kind: 'duplicate' }
-  | { kind: 'failed'; reason: string }
+  | { kind: 'failed'; reason: string; mayHold: boolean }
   | { kind: 'uncertain'; reason: string };
 
 /** The processor's own record of a payment. */
@@ -48,10 +49,10 @@ export class ProcessorClient {
       const { status } = await this.transport.request('POST', '/payments', body, timeoutMs);
       if (status >= 200 && status < 300) return { kind: 'ok' };
       if (status === 422) return { kind: 'duplicate' };
-      return { kind: 'failed', reason: `HTTP ${status}` };
+      return { kind: 'failed', reason: `HTTP ${status}`, mayHold: status >= 500 };
     } catch (err) {
       const e = err as TransportError;
-      return e instanceof TransportError && !e.sent ? { kind: 'failed', reason: e.reason } : { kind: 'uncertain', reason: e.message };
+      return e instanceof TransportError && !e.sent ? { kind: 'failed', reason: e.reason, mayHold: false } : { kind: 'uncertain', reason: e.message };
     }
   }
 

@@ -27,17 +27,26 @@ export interface WorkerContext {
  * `pinned` is the processor the payment may already have reached. Once a call's
  * outcome is uncertain, the payment never goes to the other processor: it is
  * settled with GET /payments/{id} on the same one, and re-sent there if absent
- * (a 422 on the re-send means the first call landed after all).
+ * (a 422 on the re-send means the first call landed after all). A payment that
+ * got an answer such as 500 may still be held there (a processor or a gateway
+ * that inserted before failing), so before it ever moves to the other processor
+ * the last one is asked too.
  */
 export async function processPayment(ctx: WorkerContext, payment: QueuedPayment, pinned: Processor | null): Promise<void> {
   const { config } = ctx;
   // What the attempts hash says; no entry means "may have reached default" (see Worker.recover).
-  let markedAt: Processor = pinned ?? 'default';
+  // null: unknown, since a write of it failed and may or may not have landed.
+  let markedAt: Processor | null = pinned ?? 'default';
   let settle = pinned !== null; // ask the processor before sending again
+  let sentTo: Processor | null = pinned; // a processor that may hold the payment
+  let duplicateThenMissing = 0;
   const purgesAtStart = ctx.purges.seen;
 
   for (;;) {
-    const p: Processor = pinned ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
+    const target: Processor = pinned ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
+    // Moving away from a processor that may hold the payment: ask it first.
+    const leaving = sentTo !== null && sentTo !== target;
+    const p = leaving ? sentTo! : target;
     const gate = ctx.gates[p];
     const client = ctx.clients[p];
     try {
@@ -53,16 +62,22 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
       return;
     }
     try {
-      if (settle) {
+      if (settle || leaving) {
         ctx.assertLease?.();
         // A lookup that works says nothing about payments working: the gate stays as it is.
         const row = await client.lookup(payment.id, config.httpTimeoutMs);
         if (row) return await recordUntilStored(ctx, payment, { processor: p, requestedAtMs: row.requestedAtMs, cents: row.cents });
+        if (duplicateThenMissing > 0) await disagreementPause(ctx, payment, p, duplicateThenMissing);
         settle = false;
+        if (leaving) {
+          sentTo = null;
+          continue;
+        }
       }
       if (markedAt !== p) {
         // Written before sending, so a worker killed mid-call restarts pinned here.
         // Only a move away from default costs a write: default is the implied pin.
+        markedAt = null;
         await ctx.redis.send(['HSET', keys.attempts, payment.id, p]);
         markedAt = p;
       }
@@ -77,6 +92,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
         case 'duplicate':
           pinned = p;
           settle = true;
+          duplicateThenMissing++;
           continue;
         case 'uncertain':
           // Pinned before anything else can fail: from here on it never leaves p.
@@ -88,6 +104,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
           continue;
         case 'failed':
           gate.failed();
+          if (outcome.mayHold) sentTo = p;
           log.debug(`payment on ${p} failed (${outcome.reason})`);
           continue;
       }
@@ -99,6 +116,16 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
       gate.release();
     }
   }
+}
+
+/**
+ * The processor refused the payment as a duplicate (422), then said it holds no
+ * such payment (404): its two answers disagree. Retrying at once would spin, so
+ * each round waits longer (BACKOFF_BASE doubling up to BACKOFF_MAX).
+ */
+async function disagreementPause(ctx: WorkerContext, payment: QueuedPayment, p: Processor, rounds: number): Promise<void> {
+  if (rounds === 1 || rounds % 20 === 0) log.warn(`${p} answered 422 (duplicate) for ${payment.id}, then 404 on lookup (${rounds} times); retrying with backoff`);
+  await sleep(Math.min(ctx.config.backoffMaxMs, ctx.config.backoffBaseMs * 2 ** Math.min(rounds - 1, 20)));
 }
 
 function processorStates(ctx: WorkerContext) {

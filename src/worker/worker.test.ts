@@ -160,6 +160,23 @@ describe('worker', () => {
     await assertNoneOnBoth(ids);
   });
 
+  test('a purge while payments are in flight keeps every one of them out of the new books', async () => {
+    await stack.processors.default.configure('delay', 400);
+    stack.startWorker();
+    await stack.pay(100);
+    await waitFor('payments in flight', async () => Number(await stack.redis.send(['LLEN', keys.inflight('w1')])) > 0, 5000);
+    const res = await fetch(`${stack.api}/purge-payments`, { method: 'POST' });
+    assert.equal(res.status, 200);
+    await stack.processors.default.configure('delay', 0);
+    await new Promise((r) => setTimeout(r, 2000)); // the calls made before the purge have answered by now
+    const stale = await backendSummary(stack.api);
+    assert.equal(stale.default.totalRequests + stale.fallback.totalRequests, 0, 'payments from before the purge reached the new books');
+    await stack.pay(10);
+    await drained(10);
+    const fresh = await backendSummary(stack.api);
+    assert.equal(fresh.default.totalRequests, 10, 'exactly the payments made after the purge');
+  });
+
   test('fallback-when-down pays fallback after MAX_RETRIES failures while default is down', async () => {
     await stack.processors.default.configure('failure', true);
     stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '2' });

@@ -1,0 +1,94 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../testing/redis-server.ts';
+import { ProcessorClient } from './client.ts';
+import type { TransportKind } from './transport.ts';
+
+/** A processor whose answer is chosen by the payment's correlationId. */
+let server: http.Server;
+let url: string;
+before(async () => {
+  server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.method === 'GET') {
+        const id = req.url!.slice('/payments/'.length);
+        if (id === 'held') return res.writeHead(200).end('{"correlationId":"held","amount":19.9,"requestedAt":"2025-07-10T12:34:56.789Z"}');
+        if (id === 'garbled') return res.writeHead(200).end('<html>');
+        return res.writeHead(404).end();
+      }
+      const { correlationId } = JSON.parse(body) as { correlationId: string };
+      if (correlationId === 'slow') return setTimeout(() => res.writeHead(200).end('{}'), 1000);
+      if (correlationId === 'reset') return req.socket.destroy();
+      res.writeHead(Number(correlationId)).end('{}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+for (const kind of ['http', 'fetch'] as TransportKind[]) {
+  describe(`the processor client over ${kind}`, () => {
+    const client = () => new ProcessorClient('default', url, kind, 4);
+
+    test('maps each answer to what it means for the payment', async () => {
+      const c = client();
+      assert.deepEqual(await c.pay('200', 1990, 0, 1000), { kind: 'ok' });
+      assert.deepEqual(await c.pay('422', 1990, 0, 1000), { kind: 'duplicate' });
+      assert.deepEqual(await c.pay('500', 1990, 0, 1000), { kind: 'failed', reason: 'HTTP 500', mayHold: true }, 'a 500 may come after an insert');
+      assert.deepEqual(await c.pay('429', 1990, 0, 1000), { kind: 'failed', reason: 'HTTP 429', mayHold: false });
+      c.close();
+    });
+
+    test('a refused connection is a failure that never reached the processor', async () => {
+      const c = new ProcessorClient('default', `http://127.0.0.1:${await freePort()}`, kind);
+      const outcome = await c.pay('x', 1990, 0, 1000);
+      assert.equal(outcome.kind, 'failed');
+      assert.equal(outcome.kind === 'failed' && outcome.mayHold, false);
+      c.close();
+    });
+
+    test('no answer within the timeout is uncertain, and is reported close to the timeout', async () => {
+      const c = client();
+      const started = Date.now();
+      const outcome = await c.pay('slow', 1990, 0, 300);
+      assert.equal(outcome.kind, 'uncertain');
+      assert.ok(Date.now() - started < 900, `took ${Date.now() - started} ms for a 300 ms timeout`);
+      c.close();
+    });
+
+    test('a connection lost after sending is uncertain', async () => {
+      const c = client();
+      assert.equal((await c.pay('reset', 1990, 0, 1000)).kind, 'uncertain');
+      c.close();
+    });
+
+    test('a lookup returns the processor\'s row, null for 404, and throws on a body it cannot read', async () => {
+      const c = client();
+      assert.deepEqual(await c.lookup('held', 1000), { cents: 1990, requestedAtMs: Date.parse('2025-07-10T12:34:56.789Z') });
+      assert.equal(await c.lookup('absent', 1000), null);
+      await assert.rejects(c.lookup('garbled', 1000), /unexpected body/);
+      c.close();
+    });
+
+    test('keeps connections alive across calls', async () => {
+      const c = client();
+      let connections = 0;
+      const count = () => connections++;
+      server.on('connection', count);
+      for (let i = 0; i < 20; i++) await c.pay('200', 1990, 0, 1000);
+      server.off('connection', count);
+      assert.ok(connections <= 1, `${connections} connections for 20 sequential calls`);
+      c.close();
+    });
+  });
+}
