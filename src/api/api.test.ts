@@ -34,6 +34,7 @@ describe('POST /payments refuses bad input and queues nothing', () => {
     ['a zero amount', `{"correlationId":"${id}","amount":0}`, 400, /positive number with at most 2 decimals/],
     ['a negative amount', `{"correlationId":"${id}","amount":-5}`, 400, /positive number/],
     ['an amount with 3 decimals', `{"correlationId":"${id}","amount":19.999}`, 400, /at most 2 decimals/],
+    ['a large amount with 3 decimals', `{"correlationId":"${id}","amount":1000.005}`, 400, /at most 2 decimals/],
     ['an amount beyond the maximum', `{"correlationId":"${id}","amount":1e12}`, 400, /at most 100000000.00/],
     ['a body over 4 KB', `{"correlationId":"${id}","amount":19.9,"pad":"${'x'.repeat(5000)}"}`, 413, /at most 4096 bytes/],
     ['a form-encoded body', 'correlationId=x', 415, /Content-Type must be application\/json/, 'application/x-www-form-urlencoded'],

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readJson } from '../http/body.ts';
+import { readJsonText } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { isRedisError } from '../redis/errors.ts';
@@ -14,7 +14,8 @@ export const BODY_LIMIT_BYTES = 4096;
  */
 export function postPayment(redis: RedisConnection) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const payment = validatePayment(await readJson(req, BODY_LIMIT_BYTES));
+    const sent = await readJsonText(req, BODY_LIMIT_BYTES);
+    const payment = validatePayment(sent.value, sent.text);
     let result;
     try {
       result = await enqueue(redis, payment.id, payment.cents, Date.now());
