@@ -21,6 +21,8 @@ async function start(config: ApiConfig): Promise<void> {
     offlineQueueLimit: 0, // fail fast with a 503 rather than hold clients while Redis is away
     healthCheckMs: config.redisHealthCheckMs,
     batchSize: config.batchSize,
+    // A frozen Redis must cost a client ~1 s and a 503, not a hung request holding memory.
+    commandTimeoutMs: config.redisCommandTimeoutMs,
   });
   await redis.waitReady(10_000);
   await Promise.all([enqueueScript, summaryScript].map((script) => script.load(redis)));
