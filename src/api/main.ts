@@ -31,10 +31,16 @@ async function start(config: ApiConfig): Promise<void> {
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
   });
   // X-Instance tells which instance answered: for debugging and for the balancing test.
-  const { server, drain } = createDrainableServer((req, res) => {
-    res.setHeader('X-Instance', config.instance);
-    router.handle(req, res);
-  });
+  const { server, drain } = createDrainableServer(
+    (req, res) => {
+      res.setHeader('X-Instance', config.instance);
+      router.handle(req, res);
+    },
+    (req, res) => {
+      res.setHeader('X-Instance', config.instance);
+      router.checkContinue(req, res);
+    },
+  );
   await listen(server, config);
   log.info(`listening on ${config.socketPath ?? config.port}`);
   onShutdown(async () => {

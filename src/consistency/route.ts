@@ -3,6 +3,7 @@ import type { ApiConfig } from '../config.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import type { Handler } from '../http/router.ts';
 import type { RedisConnection } from '../redis/connection.ts';
+import { storeError } from '../api/store-error.ts';
 import { buildReport } from './report.ts';
 
 /**
@@ -12,8 +13,8 @@ import { buildReport } from './report.ts';
 export function consistencyRoute(redis: RedisConnection, config: ApiConfig): Handler {
   return async (_req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> => {
     const deep = ['1', 'true', 'yes'].includes(query.get('deep') ?? '');
-    const report = await buildReport(redis, { processors: config.processors, adminToken: config.processorAdminToken, deep }).catch((err: Error) => {
-      throw new HttpError(503, `payment store unavailable: ${err.message}`);
+    const report = await buildReport(redis, { processors: config.processors, adminToken: config.processorAdminToken, deep }).catch((err: unknown) => {
+      throw storeError(err, 'request');
     });
     sendJson(res, 200, report);
   };
