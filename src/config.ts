@@ -26,6 +26,8 @@ export interface ApiConfig extends CommonConfig {
   /** Enables the processor section of /consistency-check. */
   processors: ProcessorUrls | null;
   processorAdminToken: string | null;
+  /** Unlocks /consistency-check?deep=1 and the payment ids in the report; null: deep mode off. */
+  consistencyToken: string | null;
 }
 
 export interface ProcessorUrls {
@@ -131,6 +133,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     redisCommandTimeoutMs: seconds(env, 'REDIS_COMMAND_TIMEOUT', 1, 0.05, 60),
     processors: hasProcessors ? { default: httpUrl(env, 'DEFAULT_PROCESSOR_URL'), fallback: httpUrl(env, 'FALLBACK_PROCESSOR_URL') } : null,
     processorAdminToken: read(env, 'PROCESSOR_ADMIN_TOKEN') ?? null,
+    consistencyToken: read(env, 'CONSISTENCY_TOKEN') ?? null,
   };
 }
 
