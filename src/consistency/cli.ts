@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readDotEnv } from '../../deploy/local/compose.ts';
+import { readDotEnv } from '../dotenv.ts';
 import { describe } from './compare.ts';
 import { formatReport } from './format.ts';
 import type { Report } from './report.ts';
