@@ -23,6 +23,7 @@ describe('configuration', () => {
     const api = loadApiConfig({});
     assert.equal(api.workers, 1);
     assert.equal(api.batchSize, 10);
+    assert.equal(api.redisCommandTimeoutMs, 1000, 'a frozen Redis costs a request at most ~1 s');
   });
 
   test('the worker refuses to start without a processor URL, naming it', () => {

@@ -22,9 +22,13 @@ export interface ApiConfig extends CommonConfig {
   socketPath: string | null;
   workers: number;
   batchSize: number;
+  /** A Redis reply later than this drops the connection and answers 503 (REDIS_COMMAND_TIMEOUT). */
+  redisCommandTimeoutMs: number;
   /** Enables the processor section of /consistency-check. */
   processors: ProcessorUrls | null;
   processorAdminToken: string | null;
+  /** Unlocks /consistency-check?deep=1 and the payment ids in the report; null: deep mode off. */
+  consistencyToken: string | null;
 }
 
 export interface ProcessorUrls {
@@ -129,8 +133,10 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     socketPath: read(env, 'SOCKET_PATH') ?? null,
     workers: integer(env, 'WORKERS', 1, 1, 16),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 10_000),
+    redisCommandTimeoutMs: seconds(env, 'REDIS_COMMAND_TIMEOUT', 1, 0.05, 60),
     processors: hasProcessors ? { default: httpUrl(env, 'DEFAULT_PROCESSOR_URL'), fallback: httpUrl(env, 'FALLBACK_PROCESSOR_URL') } : null,
     processorAdminToken: read(env, 'PROCESSOR_ADMIN_TOKEN') ?? null,
+    consistencyToken: read(env, 'CONSISTENCY_TOKEN') ?? null,
   };
 }
 

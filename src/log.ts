@@ -5,9 +5,14 @@ const ranks: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERRO
 let threshold = ranks.WARNING;
 let prefix = '';
 
-function write(level: LogLevel, message: string, cause?: unknown): void {
+/** `stack`: for errors nobody expected, where the message alone does not say where. */
+interface Options {
+  stack?: boolean;
+}
+
+function write(level: LogLevel, message: string, cause?: unknown, options?: Options): void {
   if (ranks[level] < threshold) return;
-  const detail = cause instanceof Error ? `: ${cause.message}` : cause === undefined ? '' : `: ${String(cause)}`;
+  const detail = cause instanceof Error ? `: ${options?.stack && cause.stack ? cause.stack : cause.message}` : cause === undefined ? '' : `: ${String(cause)}`;
   process.stderr.write(`${new Date().toISOString()} ${level} ${prefix}${message}${detail}\n`);
 }
 
@@ -19,5 +24,5 @@ export const log = {
   debug: (message: string, cause?: unknown) => write('DEBUG', message, cause),
   info: (message: string, cause?: unknown) => write('INFO', message, cause),
   warn: (message: string, cause?: unknown) => write('WARNING', message, cause),
-  error: (message: string, cause?: unknown) => write('ERROR', message, cause),
+  error: (message: string, cause?: unknown, options?: Options) => write('ERROR', message, cause, options),
 };

@@ -1,18 +1,20 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { centsToNumber, formatCents, toCents } from './money.ts';
+import { centsFromText, centsToNumber, formatCents } from './money.ts';
 
 describe('money', () => {
-  test('amounts with up to 2 decimals become exact cents, despite float noise', () => {
-    assert.equal(toCents(19.9), 1990);
-    assert.equal(toCents(0.01), 1);
-    assert.equal(toCents(1.15), 115);
-    assert.equal(toCents(4.35), 435);
-    assert.equal(toCents(1234567.89), 123456789);
+  test('amount text with up to 2 decimals becomes exact cents', () => {
+    assert.equal(centsFromText('19.9'), 1990);
+    assert.equal(centsFromText('0.01'), 1);
+    assert.equal(centsFromText('1.15'), 115);
+    assert.equal(centsFromText('4.35'), 435);
+    assert.equal(centsFromText('1234567.89'), 123456789);
+    assert.equal(centsFromText('19.900'), 1990, 'trailing zeros are the same amount');
+    assert.equal(centsFromText('1E2'), 10000);
   });
 
-  test('a third decimal, zero, negatives and non-finite numbers are refused', () => {
-    for (const bad of [19.999, 0.001, 0, -1, Number.NaN, Number.POSITIVE_INFINITY]) assert.equal(toCents(bad), null, String(bad));
+  test('a third decimal, zero, negatives and text that is not a number are refused', () => {
+    for (const bad of ['19.999', '0.001', '1000.005', '0', '0.000', '-1', '1e-3', 'NaN', 'Infinity', '', '1.', '.5']) assert.equal(centsFromText(bad), null, bad);
   });
 
   test('cents print as decimal text with two places', () => {

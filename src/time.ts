@@ -18,12 +18,19 @@ export function parseInstant(text: string): Instant | null {
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
-  let ms = Date.UTC(Number(y), month - 1, day, Number(h), Number(mi), Number(s), Number(fraction.slice(0, 3).padEnd(3, '0')));
-  if (new Date(ms).getUTCDate() !== day) return null; // 2025-02-30 and the like
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes the year as written.
+  const date = new Date(0);
+  date.setUTCFullYear(Number(y), month - 1, day);
+  date.setUTCHours(Number(h), Number(mi), Number(s), Number(fraction.slice(0, 3).padEnd(3, '0')));
+  if (date.getUTCDate() !== day) return null; // 2025-02-30 and the like
+  let ms = date.getTime();
   if (zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2));
+    if (hours > 23 || minutes > 59) return null; // +99:99 is no offset
+    ms -= sign * (hours * 60 + minutes) * 60_000;
   }
   return { ms, subMs: /[1-9]/.test(fraction.slice(3)) };
 }

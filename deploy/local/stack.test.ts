@@ -2,8 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { alive } from './procs.ts';
-import { readState, type RunningService } from './stack.ts';
+import { readState, RUN, type RunningService } from './stack.ts';
 
 /**
  * `make up` in local mode, end to end: the real nginx, two API processes, the
@@ -12,6 +14,7 @@ import { readState, type RunningService } from './stack.ts';
 const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'deploy/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
 const TOKEN = { 'X-Rinha-Token': '123' };
 let services: RunningService[] = [];
+const supervisorPid = (): number | null => (existsSync(join(RUN, 'supervisor.pid')) ? Number(readFileSync(join(RUN, 'supervisor.pid'), 'utf8')) : null);
 
 before(() => {
   stack('down');
@@ -84,13 +87,33 @@ describe('make up (local processes)', () => {
     assert.equal(processor.totalAmount, summary!.default.totalAmount);
   });
 
-  test('make up again starts only what died: the stopped api1, not its neighbours', () => {
+  test('a worker killed with SIGKILL is restarted by the supervisor, and a payment posted afterwards is processed', async () => {
+    const worker = readState().find((s) => s.name === 'worker')!;
+    process.kill(worker.pid, 'SIGKILL');
+    let restarted: RunningService | undefined;
+    for (let i = 0; i < 100 && !restarted; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      restarted = readState().find((s) => s.name === 'worker' && s.pid !== worker.pid && alive(s.pid));
+    }
+    assert.ok(restarted, 'a new worker process runs within 10 s');
+    const payment = await pay();
+    assert.equal(payment.status, 202);
+    assert.ok(await waitForPayment(payment.id), 'the payment reached the processor through the restarted worker');
+  });
+
+  test('make up again keeps what runs and starts only what died, and the supervisor with it', async () => {
+    // With the supervisor gone nothing restarts by itself: make up must.
+    process.kill(supervisorPid()!, 'SIGKILL');
+    const api1 = readState().find((s) => s.name === 'api1')!;
+    process.kill(api1.pid, 'SIGKILL');
+    for (let i = 0; i < 50 && alive(api1.pid); i++) await new Promise((r) => setTimeout(r, 100));
     const before = new Map(readState().map((s) => [s.name, s.pid]));
     stack('up');
     const after = new Map(readState().map((s) => [s.name, s.pid]));
     assert.notEqual(after.get('api1'), before.get('api1'), 'api1 was started again');
     assert.ok(alive(after.get('api1')!), 'api1 runs');
     for (const name of ['api2', 'worker', 'redis', 'nginx']) assert.equal(after.get(name), before.get(name), `${name} kept running`);
+    assert.ok(supervisorPid() !== null && alive(supervisorPid()!), 'the supervisor runs again');
   });
 
   test('Redis killed mid-load loses no accepted payment: every 202 is processed, the rest were refused', async () => {
@@ -124,11 +147,12 @@ describe('make up (local processes)', () => {
     assert.equal(report.verdict.consistent, true, report.verdict.problems.join('\n'));
   });
 
-  test('make down stops every process it started', () => {
-    const pids = readState().map((s) => s.pid);
+  test('make down stops every process it started, the supervisor first, and nothing comes back', async () => {
+    const pids = [...readState().map((s) => s.pid), supervisorPid()!];
     stack('down');
+    await new Promise((r) => setTimeout(r, 1000)); // a supervisor still running would have restarted something by now
     for (const pid of pids) assert.ok(!alive(pid), `pid ${pid} still running`);
-    const leftovers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('/.run/') || l.includes('dist/api/main.js') || l.includes('dist/worker/main.js'));
+    const leftovers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('/.run/') || l.includes('dist/api/main.js') || l.includes('dist/worker/main.js') || l.includes('supervise.ts'));
     assert.deepEqual(leftovers, []);
     assert.equal(readState().length, 0);
   });

@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createGroup, removeGroup, type Limits } from './cgroups.ts';
 import { readCompose, readDotEnv, services, substitute, type ServiceSpec } from './compose.ts';
@@ -35,6 +35,12 @@ export interface RunningService {
 
 function readState(): RunningService[] {
   return existsSync(STATE) ? (JSON.parse(readFileSync(STATE, 'utf8')) as RunningService[]) : [];
+}
+
+/** Written whole, then renamed: a reader never sees half a file. */
+export function writeState(state: RunningService[]): void {
+  writeFileSync(`${STATE}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${STATE}.tmp`, STATE);
 }
 
 /** Container paths to local ones: /sockets/ and /tmp/ live under .run/ (only where a path starts). */
@@ -114,10 +120,51 @@ async function startSimulator(name: string, port: number, fee: string): Promise<
   return { name, listen: `:${port}`, ...launched, limits: `${launched.limits} (stands in for an external service)` };
 }
 
+/** One service of the compose file started again, as `make up` starts it: for the supervisor. */
+export function restartService(name: string): RunningService {
+  const spec = services(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).find((s) => s.name === name);
+  if (!spec) throw new Error(`deploy/docker-compose.yml has no service "${name}"`);
+  return start(spec, variables());
+}
+
+const SUPERVISOR = join(RUN, 'supervisor.pid');
+
+/** The supervisor's pid while it runs (and is still ours: pids are reused). */
+function supervisorPid(): number | null {
+  if (!existsSync(SUPERVISOR)) return null;
+  const pid = Number(readFileSync(SUPERVISOR, 'utf8'));
+  return ours({ pid, command: "supervise.ts" }) ? pid : null;
+}
+
+/** Started last by `make up`: it restarts services that exit (deploy/local/supervise.ts). */
+function startSupervisor(): void {
+  if (supervisorPid() !== null) return;
+  const out = openSync(join(RUN, 'logs', 'supervisor.log'), 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'deploy/local/supervise.ts')], { cwd: ROOT, detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  writeFileSync(SUPERVISOR, String(child.pid));
+}
+
+/** Stopped first by `make down` and `make up`, so nothing restarts what they stop or start. */
+async function stopSupervisor(): Promise<void> {
+  const pid = supervisorPid();
+  if (pid !== null) {
+    process.kill(pid, 'SIGTERM');
+    try {
+      await waitUntil('the supervisor to stop', () => !alive(pid), 5000);
+    } catch {
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+  rmSync(SUPERVISOR, { force: true });
+}
+
 export async function up(): Promise<void> {
+  await stopSupervisor();
   const previous = readState();
   const state = previous.filter(ours);
   if (previous.length > 0 && state.length === previous.length && (await httpStatus({ port: 9999 }, '/payments-summary')) === 200) {
+    startSupervisor();
     console.log('already running:');
     return ps();
   }
@@ -131,7 +178,7 @@ export async function up(): Promise<void> {
   const specs = services(compose);
   const vars = variables();
   const running = (name: string) => state.some((s) => s.name === name);
-  const save = () => writeFileSync(STATE, JSON.stringify(state, null, 2));
+  const save = () => writeState(state);
   try {
     for (const [name, port, fee] of [['processor-default', 8001, '0.05'], ['processor-fallback', 8002, '0.15']] as const) {
       const sim = running(name) ? null : await startSimulator(name, port, fee);
@@ -152,12 +199,13 @@ export async function up(): Promise<void> {
     await down();
     process.exit(1);
   }
-  console.log('stack is up: http://localhost:9999 (stop with make down)');
+  startSupervisor();
+  console.log('stack is up: http://localhost:9999 (stop with make down; services that exit are restarted)');
   await ps();
 }
 
 /** Alive, and still the process we started (pids are reused). */
-function ours(service: RunningService): boolean {
+export function ours(service: Pick<RunningService, 'pid' | 'command'>): boolean {
   if (!alive(service.pid)) return false;
   try {
     return readFileSync(`/proc/${service.pid}/cmdline`, 'utf8').includes(basename(service.command));
@@ -167,6 +215,7 @@ function ours(service: RunningService): boolean {
 }
 
 export async function down(): Promise<void> {
+  await stopSupervisor();
   const state = readState();
   for (const service of [...state].reverse()) {
     if (!ours(service)) continue;
@@ -186,6 +235,8 @@ export async function down(): Promise<void> {
 export async function ps(): Promise<void> {
   const state = readState();
   if (state.length === 0) return console.log('not running (make up starts it)');
+  const supervisor = supervisorPid();
+  console.log(supervisor === null ? 'supervisor: not running (make up starts it): services that exit stay down' : `supervisor: pid ${supervisor}, restarts services that exit`);
   const before = state.map((s) => family(s.pid).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0));
   await new Promise((r) => setTimeout(r, 1000));
   console.log(`${'service'.padEnd(20)}${'pid'.padEnd(9)}${'state'.padEnd(9)}${'rss'.padStart(8)}${'cpu'.padStart(8)}  ${'listens on'.padEnd(36)}limits`);

@@ -3,7 +3,8 @@ import { HttpError, sendJson } from '../http/errors.ts';
 import { Router } from '../http/router.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { purge } from '../store/purge.ts';
-import { postPayment } from './payments.ts';
+import { BODY_LIMIT_BYTES, postPayment } from './payments.ts';
+import { storeError } from './store-error.ts';
 import { getSummary } from './summary.ts';
 
 export interface AppOptions {
@@ -14,19 +15,19 @@ export interface AppOptions {
 
 /** Every route of the API instance. */
 export function createRouter(redis: RedisConnection, options: AppOptions): Router {
-  const router = new Router()
+  const router = new Router(BODY_LIMIT_BYTES)
     .on('POST', '/payments', postPayment(redis))
     .on('GET', '/payments-summary', getSummary(redis))
     .on('POST', '/purge-payments', async (_req: IncomingMessage, res: ServerResponse) => {
-      const removed = await purge(redis).catch((err: Error) => {
-        throw new HttpError(503, `payment store unavailable: ${err.message}`);
+      const removed = await purge(redis).catch((err: unknown) => {
+        throw storeError(err, 'request');
       });
       sendJson(res, 200, { message: 'All payments purged.', keysRemoved: removed });
     })
     .on('GET', '/ready', async (_req: IncomingMessage, res: ServerResponse) => {
       // Ready means this instance can reach Redis now, not just that it started.
-      await redis.send(['PING']).catch((err: Error) => {
-        throw new HttpError(503, `not ready: ${err.message}`);
+      await redis.send(['PING']).catch((err: unknown) => {
+        throw new HttpError(503, 'not ready: payment store unreachable', {}, err);
       });
       sendJson(res, 200, { ready: true, instance: options.instance });
     });

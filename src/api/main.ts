@@ -21,6 +21,8 @@ async function start(config: ApiConfig): Promise<void> {
     offlineQueueLimit: 0, // fail fast with a 503 rather than hold clients while Redis is away
     healthCheckMs: config.redisHealthCheckMs,
     batchSize: config.batchSize,
+    // A frozen Redis must cost a client ~1 s and a 503, not a hung request holding memory.
+    commandTimeoutMs: config.redisCommandTimeoutMs,
   });
   await redis.waitReady(10_000);
   await Promise.all([enqueueScript, summaryScript].map((script) => script.load(redis)));
@@ -29,10 +31,16 @@ async function start(config: ApiConfig): Promise<void> {
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
   });
   // X-Instance tells which instance answered: for debugging and for the balancing test.
-  const { server, drain } = createDrainableServer((req, res) => {
-    res.setHeader('X-Instance', config.instance);
-    router.handle(req, res);
-  });
+  const { server, drain } = createDrainableServer(
+    (req, res) => {
+      res.setHeader('X-Instance', config.instance);
+      router.handle(req, res);
+    },
+    (req, res) => {
+      res.setHeader('X-Instance', config.instance);
+      router.checkContinue(req, res);
+    },
+  );
   await listen(server, config);
   log.info(`listening on ${config.socketPath ?? config.port}`);
   onShutdown(async () => {

@@ -4,6 +4,7 @@ import { summarize } from '../ledger/summary.ts';
 import { centsToNumber } from '../money.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { windowBounds } from '../time.ts';
+import { storeError } from './store-error.ts';
 
 /** GET /payments-summary?from&to: per-processor totals for requestedAt in [from, to]. */
 export function getSummary(redis: RedisConnection) {
@@ -13,8 +14,8 @@ export function getSummary(redis: RedisConnection) {
     const [d, f] = await Promise.all([
       summarize(redis, 'default', bounds.fromMs, bounds.toMs),
       summarize(redis, 'fallback', bounds.fromMs, bounds.toMs),
-    ]).catch((err: Error) => {
-      throw new HttpError(503, `payment store unavailable: ${err.message}`);
+    ]).catch((err: unknown) => {
+      throw storeError(err, 'request');
     });
     sendJson(res, 200, {
       default: { totalRequests: d.count, totalAmount: centsToNumber(d.cents) },

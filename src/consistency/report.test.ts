@@ -204,12 +204,13 @@ describe('consistency report', () => {
       DEFAULT_PROCESSOR_URL: stack.processors.default.url,
       FALLBACK_PROCESSOR_URL: stack.processors.fallback.url,
       PROCESSOR_ADMIN_TOKEN: '123',
+      CONSISTENCY_TOKEN: 'report-test',
     });
     const router = createRouter(stack.redis, { instance: 't', extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(stack.redis, config)) });
     const server = http.createServer(router.handle).listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/consistency-check?deep=1`);
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/consistency-check?deep=1`, { headers: { 'X-Consistency-Token': 'report-test' } });
       assert.equal(res.status, 200);
       const body = (await res.json()) as Awaited<ReturnType<typeof report>>;
       assert.equal(body.verdict.consistent, true, body.verdict.problems.join('\n'));

@@ -5,7 +5,12 @@ import { HttpError } from './errors.ts';
  * Reads a JSON request body: 415 unless the content type is JSON, 413 past the
  * limit (checked on Content-Length first, then while reading), 400 when unparseable.
  */
-export function readJson(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+export async function readJson(req: IncomingMessage, limitBytes: number): Promise<unknown> {
+  return (await readJsonText(req, limitBytes)).value;
+}
+
+/** readJson, with the body's text as well: for checks on the digits a client wrote. */
+export function readJsonText(req: IncomingMessage, limitBytes: number): Promise<{ value: unknown; text: string }> {
   const type = req.headers['content-type'];
   if (type === undefined || !/^application\/json\s*(;|$)/i.test(type)) {
     req.resume();
@@ -33,7 +38,7 @@ export function readJson(req: IncomingMessage, limitBytes: number): Promise<unkn
       if (size > limitBytes) return;
       const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
       try {
-        resolve(JSON.parse(text));
+        resolve({ value: JSON.parse(text), text });
       } catch {
         reject(new HttpError(400, 'body is not valid JSON'));
       }

@@ -12,12 +12,17 @@ import net from 'node:net';
  * 3. after the grace period (longer than the balancer's upstream idle timeout, so
  *    it has dropped the idle ones) close whatever is left.
  */
-export function createDrainableServer(handler: http.RequestListener): { server: http.Server; drain(graceMs: number): Promise<void> } {
+export function createDrainableServer(handler: http.RequestListener, checkContinue?: http.RequestListener): { server: http.Server; drain(graceMs: number): Promise<void> } {
   let draining = false;
-  const server = http.createServer({ keepAlive: true }, (req, res) => {
-    if (draining) res.setHeader('Connection', 'close');
-    handler(req, res);
-  });
+  const closingWhenDraining =
+    (listener: http.RequestListener): http.RequestListener =>
+    (req, res) => {
+      if (draining) res.setHeader('Connection', 'close');
+      listener(req, res);
+    };
+  const server = http.createServer({ keepAlive: true }, closingWhenDraining(handler));
+  // `Expect: 100-continue` requests come here instead (see Router.checkContinue).
+  if (checkContinue) server.on('checkContinue', closingWhenDraining(checkContinue));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.on('clientError', (_err, socket) => socket.destroy());

@@ -1,14 +1,18 @@
 import type { ServerResponse } from 'node:http';
 import { log } from '../log.ts';
 
-/** An error meant for the client: its status and message are shown as they are. */
+/**
+ * An error meant for the client: its status and message are shown as they are.
+ * `cause` (what really happened) only goes to the log.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'HttpError';
   }
 }
@@ -22,8 +26,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /**
  * The one place where errors become responses. An HttpError shows its message
- * (written for the client; a 5XX is logged too); anything else is a bug: logged,
- * answered with a generic 500.
+ * (written for the client; a 5XX is logged with its cause); anything else is a
+ * bug: logged with its stack, answered with a generic 500.
  */
 export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
@@ -31,10 +35,10 @@ export function sendError(res: ServerResponse, err: unknown): void {
     return;
   }
   if (err instanceof HttpError) {
-    if (err.status >= 500) log.error(`${err.status}: ${err.message}`);
+    if (err.status >= 500) log.error(`${err.status}: ${err.message}`, err.cause, { stack: err.status === 500 });
     sendJson(res, err.status, { error: err.message }, err.headers);
     return;
   }
-  log.error('unexpected error', err);
+  log.error('500: unexpected error', err, { stack: true });
   sendJson(res, 500, { error: 'internal error' });
 }

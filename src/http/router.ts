@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HttpError, sendError } from './errors.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => void | Promise<void>;
@@ -10,11 +10,34 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSear
 export class Router {
   private readonly routes = new Map<string, Map<string, Handler>>();
 
+  /** `maxBodyBytes`: the largest body any route reads; a larger one is refused before it is sent. */
+  constructor(private readonly maxBodyBytes = Infinity) {}
+
   on(method: string, path: string, handler: Handler): this {
     let methods = this.routes.get(path);
     if (!methods) this.routes.set(path, (methods = new Map()));
     methods.set(method, handler);
     return this;
+  }
+
+  /**
+   * The 'checkContinue' listener for node:http. Without one, node answers
+   * "100 Continue" to every `Expect: 100-continue` and the client sends a body
+   * that is then refused: a body over the limit gets its 413 first.
+   */
+  readonly checkContinue = (req: IncomingMessage, res: ServerResponse): void => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > this.maxBodyBytes) {
+      return sendError(res, new HttpError(413, `body must be at most ${this.maxBodyBytes} bytes, got ${declared}`, { Connection: 'close' }));
+    }
+    res.writeContinue();
+    this.handle(req, res);
+  };
+
+  /** Serves requests on `server`, the `Expect: 100-continue` ones included. */
+  attach(server: Server): void {
+    server.on('request', this.handle);
+    server.on('checkContinue', this.checkContinue);
   }
 
   /** The request listener for node:http. */

@@ -9,8 +9,8 @@ import { startRedis, type TestRedis } from '../testing/redis-server.ts';
 let server: TestRedis;
 const open: RedisConnection[] = [];
 
-function connect(offlineQueueLimit?: number): RedisConnection {
-  const redis = new RedisConnection({ address: parseRedisUrl(server.url), offlineQueueLimit, maxBackoffMs: 100 });
+function connect(offlineQueueLimit?: number, commandTimeoutMs?: number): RedisConnection {
+  const redis = new RedisConnection({ address: parseRedisUrl(server.url), offlineQueueLimit, maxBackoffMs: 100, commandTimeoutMs });
   open.push(redis);
   return redis;
 }
@@ -111,6 +111,84 @@ describe('RedisConnection', () => {
     await server.restart();
     assert.equal(await queued, 'OK');
     assert.equal(await redis.send(['GET', 'offline']), 'sent-later');
+  });
+});
+
+describe('RedisConnection deadlines (a frozen server)', () => {
+  test('a command unanswered past its deadline is rejected as uncertain, and the connection recovers', { timeout: 10_000 }, async () => {
+    const redis = connect(0, 300);
+    await redis.waitReady(2000);
+    server.pause();
+    const started = Date.now();
+    try {
+      const results = await Promise.allSettled([redis.send(['SET', 'frozen', '1']), redis.send(['GET', 'frozen'])]);
+      const elapsed = Date.now() - started;
+      for (const r of results) {
+        assert.equal(r.status, 'rejected');
+        assert.ok(isRedisError((r as PromiseRejectedResult).reason, 'UNCERTAIN'), String((r as PromiseRejectedResult).reason));
+        assert.match((r as PromiseRejectedResult).reason.message, /no reply to SET within 300 ms/);
+      }
+      assert.ok(elapsed < 1500, `rejected after ${elapsed} ms, deadline 300 ms`);
+    } finally {
+      server.resume();
+    }
+    await redis.waitReady(3000);
+    assert.equal(await redis.send(['PING']), 'PONG');
+  });
+
+  test('a blocking command waits its own timeout plus the deadline, not the short deadline alone', async () => {
+    const redis = connect(0, 200);
+    await redis.waitReady(2000);
+    await redis.send(['DEL', 'empty-list']);
+    const started = Date.now();
+    assert.equal(await redis.send(['BLPOP', 'empty-list', 0.6]), null, 'BLPOP timed out on the server and answered nil');
+    assert.ok(Date.now() - started >= 550, 'the reply came from the server, after its timeout');
+    assert.equal(await redis.send(['BLMOVE', 'empty-list', 'other', 'RIGHT', 'LEFT', '0.5']), null);
+  });
+
+  test('a command queued behind a blocking one is not dropped for waiting on it', async () => {
+    const redis = connect(0, 200);
+    await redis.waitReady(2000);
+    const pop = redis.send(['BRPOP', 'empty-list-2', 0.5]);
+    const ping = redis.send(['PING']);
+    assert.deepEqual(await Promise.all([pop, ping]), [null, 'PONG']);
+  });
+});
+
+describe('RedisConnection close and disconnect', () => {
+  test('close() waits for the replies to commands already sent', { timeout: 10_000 }, async () => {
+    const redis = connect();
+    await redis.waitReady(2000);
+    await redis.send(['DEL', 'close-list']);
+    const pop = redis.send(['BLPOP', 'close-list', 0.3]);
+    await new Promise((r) => setTimeout(r, 20)); // written
+    await redis.close();
+    assert.equal(await pop, null, 'the BLPOP got its own reply before the connection closed');
+  });
+
+  test('close() sends what was issued just before it, and answers it', { timeout: 10_000 }, async () => {
+    const redis = connect();
+    await redis.waitReady(2000);
+    const set = redis.send(['SET', 'closing', 'yes']);
+    await redis.close();
+    assert.equal(await set, 'OK');
+  });
+
+  test('disconnect() rejects commands still waiting to be sent instead of leaving them pending', async () => {
+    const redis = new RedisConnection({ address: { kind: 'tcp', host: '127.0.0.1', port: 1, db: 0 }, maxBackoffMs: 100 });
+    const queued = redis.send(['PING']);
+    redis.disconnect();
+    const outcome = await Promise.race([queued.then(() => 'resolved', (err) => (isRedisError(err, 'NOT_SENT') ? 'not sent' : String(err))), new Promise((r) => setTimeout(() => r('still pending'), 1000))]);
+    assert.equal(outcome, 'not sent');
+  });
+
+  test('disconnect() rejects commands in flight as uncertain', async () => {
+    const redis = connect();
+    await redis.waitReady(2000);
+    const pop = redis.send(['BLPOP', 'disconnect-list', 5]);
+    await new Promise((r) => setTimeout(r, 20));
+    redis.disconnect();
+    await assert.rejects(pop, (err) => isRedisError(err, 'UNCERTAIN'));
   });
 });
 

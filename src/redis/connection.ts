@@ -16,13 +16,27 @@ export interface ConnectionOptions {
   maxBackoffMs?: number;
   /** Commands gathered in one event-loop turn go out in one write; a write leaves early at this many. */
   batchSize?: number;
+  /**
+   * A sent command unanswered this long drops the connection, and every command
+   * in flight on it is rejected as UNCERTAIN: a frozen server is found out instead
+   * of holding callers (and their memory) for ever. Blocking commands get their own
+   * timeout on top. Default 5 s; 0 disables.
+   */
+  commandTimeoutMs?: number;
 }
 
 interface Pending {
   command: string;
   resolve: (reply: RedisReply) => void;
   reject: (err: Error) => void;
+  /** How long its reply may take once sent (Infinity: no limit). */
+  timeoutMs: number;
+  /** performance.now() by which the reply is due; set when written. */
+  deadline: number;
 }
+
+/** Commands that block on the server, and the argument holding their timeout in seconds (from the end). */
+const BLOCKING: Record<string, number> = { BLPOP: 1, BRPOP: 1, BLMOVE: 1, BRPOPLPUSH: 1, BZPOPMIN: 1, BZPOPMAX: 1 };
 
 interface Unsent extends Pending {
   bytes: Buffer;
@@ -44,7 +58,12 @@ export class RedisConnection {
   private healthTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readyWaiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  /** The latest deadline on this socket: replies come in order, so none is due before the one ahead. */
+  private lastDeadline = 0;
   private readonly offlineQueueLimit: number;
+  private readonly commandTimeoutMs: number;
   private readonly maxBackoffMs: number;
   private readonly batchSize: number;
 
@@ -52,6 +71,7 @@ export class RedisConnection {
     this.offlineQueueLimit = options.offlineQueueLimit ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 2000;
     this.batchSize = options.batchSize ?? 64;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
     this.connect();
     if (options.healthCheckMs) {
       this.healthTimer = setInterval(() => this.healthCheck(options.healthCheckMs!), options.healthCheckMs);
@@ -71,7 +91,7 @@ export class RedisConnection {
       if (!this.ready && this.unsent.length >= this.offlineQueueLimit) {
         return reject(new RedisError('NOT_SENT', command, `not connected to ${this.describe()}${this.lastError ? ` (${this.lastError})` : ''}`));
       }
-      this.unsent.push({ command, resolve, reject, bytes: encodeCommand(args) });
+      this.unsent.push({ command, resolve, reject, bytes: encodeCommand(args), timeoutMs: this.timeoutFor(command, args), deadline: 0 });
       if (this.ready && this.unsent.length >= this.batchSize) {
         this.flush();
       } else if (this.ready && !this.flushScheduled) {
@@ -98,27 +118,84 @@ export class RedisConnection {
     });
   }
 
-  /** Stops reconnecting, waits for replies to what was sent, then closes. */
+  /**
+   * Stops reconnecting, sends what was already issued, waits for the replies to
+   * everything sent (each bounded by its deadline), then closes.
+   */
   async close(): Promise<void> {
     this.closing = true;
-    if (this.healthTimer) clearInterval(this.healthTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    for (const item of this.unsent.splice(0)) item.reject(new RedisError('NOT_SENT', item.command, 'connection closed by the client'));
+    this.stopTimers();
     const socket = this.socket;
+    if (this.ready && socket) this.flush();
+    this.rejectUnsent('connection closed by the client');
     if (!socket || socket.destroyed) return;
-    if (this.inflight.length > 0 && this.ready) await this.send(['PING']).catch(() => undefined);
+    if (this.inflight.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (socket.destroyed) return;
     await new Promise<void>((resolve) => {
       socket.once('close', () => resolve());
       socket.end();
     });
   }
 
-  /** Drops the connection now: for a blocking connection whose pending pop need not finish. */
+  /**
+   * Drops the connection now: for a blocking connection whose pending pop need not
+   * finish. Commands in flight are rejected as UNCERTAIN, unsent ones as NOT_SENT.
+   */
   disconnect(): void {
     this.closing = true;
+    this.stopTimers();
+    this.rejectUnsent('connection dropped by the client');
+    this.socket?.destroy();
+  }
+
+  /** Commands issued and not yet answered (sent or waiting to be). */
+  get pending(): number {
+    return this.inflight.length + this.unsent.length;
+  }
+
+  private stopTimers(): void {
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.socket?.destroy();
+  }
+
+  private rejectUnsent(why: string): void {
+    for (const item of this.unsent.splice(0)) item.reject(new RedisError('NOT_SENT', item.command, why));
+  }
+
+  private timeoutFor(command: string, args: readonly RedisArg[]): number {
+    if (this.commandTimeoutMs === 0) return Infinity;
+    const from = BLOCKING[command];
+    if (from === undefined) return this.commandTimeoutMs;
+    // A blocking command answers by itself after its timeout (0 blocks for ever).
+    const seconds = Number(args[args.length - from]);
+    return seconds > 0 ? seconds * 1000 + this.commandTimeoutMs : Infinity;
+  }
+
+  /** Dates a command as written now, no earlier than the one ahead of it, and watches the oldest. */
+  private track(item: Pending, now: number): void {
+    item.deadline = this.lastDeadline = Math.max(this.lastDeadline, now + item.timeoutMs);
+    this.inflight.push(item);
+    if (!this.deadlineTimer) this.watchDeadline();
+  }
+
+  /** One timer for the oldest command in flight; the ones behind are due no earlier. */
+  private watchDeadline(): void {
+    const head = this.inflight.peek();
+    if (!head || head.deadline === Infinity) return;
+    const socket = this.socket;
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = null;
+      const oldest = this.inflight.peek();
+      if (this.socket !== socket || !oldest) return;
+      if (oldest.deadline > performance.now()) return this.watchDeadline();
+      this.lastError = `no reply to ${oldest.command} within ${oldest.timeoutMs} ms`;
+      socket?.destroy();
+    }, Math.max(1, head.deadline - performance.now()));
+    this.deadlineTimer.unref();
+  }
+
+  private settled(): void {
+    if (this.inflight.length === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   private describe(): string {
@@ -132,10 +209,14 @@ export class RedisConnection {
     this.socket = socket;
     socket.setNoDelay(true);
     const parser = new RedisParser({
-      returnReply: (reply: RedisReply) => this.inflight.shift()?.resolve(reply),
+      returnReply: (reply: RedisReply) => {
+        this.inflight.shift()?.resolve(reply);
+        this.settled();
+      },
       returnError: (err: Error) => {
         const pending = this.inflight.shift();
         pending?.reject(new RedisError('REPLY', pending.command, err.message));
+        this.settled();
       },
       returnFatalError: (err: Error) => {
         this.lastError = `protocol error: ${err.message}`;
@@ -158,7 +239,7 @@ export class RedisConnection {
     const db = this.options.address.db;
     if (db !== 0) {
       // SELECT goes first, ahead of anything queued while offline.
-      this.inflight.push({ command: 'SELECT', resolve: () => undefined, reject: () => socket.destroy() });
+      this.track({ command: 'SELECT', resolve: () => undefined, reject: () => socket.destroy(), timeoutMs: this.timeoutFor('SELECT', []), deadline: 0 }, performance.now());
       socket.write(encodeCommand(['SELECT', db]));
     }
     this.ready = true;
@@ -171,9 +252,13 @@ export class RedisConnection {
     this.socket = null;
     this.ready = false;
     this.flushScheduled = false;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    this.lastDeadline = 0;
     for (const pending of this.inflight.drain()) {
       pending.reject(new RedisError('UNCERTAIN', pending.command, `connection lost after sending (${this.lastError || 'closed'}); it may have run`));
     }
+    this.settled();
     if (this.unsent.length > this.offlineQueueLimit) {
       for (const item of this.unsent.splice(this.offlineQueueLimit)) {
         item.reject(new RedisError('NOT_SENT', item.command, `not connected to ${this.describe()} (${this.lastError || 'closed'})`));
@@ -190,7 +275,8 @@ export class RedisConnection {
     const batch = this.unsent;
     this.unsent = [];
     socket.write(batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((item) => item.bytes)));
-    for (const item of batch) this.inflight.push(item);
+    const now = performance.now();
+    for (const item of batch) this.track(item, now);
   }
 
   private healthCheck(timeoutMs: number): void {

@@ -9,6 +9,10 @@ export interface TestRedis {
   port: number;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets but answers nothing, as a frozen host would. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -32,6 +36,12 @@ export async function startRedis(): Promise<TestRedis> {
     async restart() {
       await kill(child);
       child = await launch(port);
+    },
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
     },
   };
 }
@@ -62,7 +72,7 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.exitCode !== null || (child.signalCode !== null && child.signalCode !== 'SIGSTOP')) return;
   child.kill('SIGKILL');
   await once(child, 'exit');
 }

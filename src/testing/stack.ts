@@ -46,7 +46,9 @@ export async function startStack(): Promise<Stack> {
     await startProcessor({ port: 0, fee: 0.05, token: TOKEN, rateLimitSeconds: 5 }),
     await startProcessor({ port: 0, fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
   ];
-  const server = http.createServer({ keepAlive: true }, createRouter(redis, { instance: 'test' }).handle).listen(0, '127.0.0.1');
+  const server = http.createServer({ keepAlive: true });
+  createRouter(redis, { instance: 'test' }).attach(server);
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const workers: Worker[] = [];
