@@ -5,14 +5,34 @@ export PATH := $(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 TESTS = $(shell find src bench deploy -name '*.test.ts' | sort)
 APT_GET = DEBIAN_FRONTEND=noninteractive apt-get
-STACK = node --import tsx deploy/local/stack.ts
-COMPOSE = docker compose --project-directory . $(if $(wildcard .env),--env-file .env) -f deploy/docker-compose.yml
-HAVE_DOCKER = $(shell docker info >/dev/null 2>&1 && echo yes)
+LOCAL = node --import tsx deploy/local/stack.ts
+# The global flags of every `docker compose` call on the stack; the compose test
+# loads the file with exactly these (make -s compose-flags). No --project-directory:
+# relative paths in deploy/docker-compose.yml resolve against deploy/.
+COMPOSE_FLAGS = $(if $(wildcard .env),--env-file .env) -f deploy/docker-compose.yml
+COMPOSE = docker compose $(COMPOSE_FLAGS)
+# The stack's way: STACK=docker or STACK=local forces one; otherwise Docker when an
+# engine and compose v2 answer (checked once per make run), local processes otherwise.
+STACK ?= $(eval STACK := $(if $(shell deploy/docker/check.sh -q && echo yes),docker,local))$(STACK)
+export STACK
+ifeq ($(filter docker local,$(STACK)),)
+$(error STACK=$(STACK): expected docker or local)
+endif
+# What the way itself needs before it runs: Docker needs nothing from the host but
+# Docker; local processes need Node packages, the build, redis-server and nginx.
+LOCAL_DEPS = $(if $(filter local,$(STACK)),deps build)
+# The benchmark runs k6 and Node on the host in both ways; apt's nginx/redis only locally.
+BENCH_DEPS = $(if $(filter local,$(STACK)),deps,node-deps) k6 build
+# A CA bundle for npm inside the image build, when npm or Node on this host use one
+# (a proxy that re-signs TLS); empty otherwise. See deploy/Dockerfile.
+export NPM_CA_FILE ?= $(firstword $(wildcard $(NODE_EXTRA_CA_CERTS) $(shell npm config get cafile 2>/dev/null | grep -v '^null$$')))
 
-.PHONY: help deps node-deps system-deps k6 build typecheck test up down ps logs bench smoke consistency e2e
+.PHONY: help deps node-deps system-deps k6 build typecheck test up down ps logs bench smoke consistency e2e \
+	docker-ready docker-check local-check compose-flags
 
 help:
-	@echo "make up | down | ps | logs      run the stack (Docker compose, or local processes without Docker)"
+	@echo "make up | down | ps | logs      run the stack (Docker compose, or local processes without Docker; STACK=docker|local forces one)"
+	@echo "make docker-ready               prepare a Docker engine and compose v2 (installs them on Debian as root)"
 	@echo "make test                       type check and every test (installs what it needs)"
 	@echo "make bench | smoke              the contest's k6 load test, full (60 s) or short"
 	@echo "make consistency [DEEP=1]       the consistency report of the running stack"
@@ -49,40 +69,59 @@ typecheck: node-deps
 test: deps k6 typecheck build
 	node --import tsx --test --test-concurrency=1 $(TESTS)
 
-up: deps build
-ifeq ($(HAVE_DOCKER),yes)
-	@(echo > /dev/tcp/127.0.0.1/8001) 2>/dev/null && echo "processors already answer on :8001" || docker compose -f deploy/processors.yml up -d
+# Docker: Docker and make only (the images build the TypeScript). Local: Node, apt.
+up: $(STACK)-check $(LOCAL_DEPS)
+ifeq ($(STACK),docker)
+	@echo "make up: Docker (deploy/docker-compose.yml)"
+	@deploy/docker/processors.sh up
 	$(COMPOSE) up -d --build --wait
+	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
+	@echo "stack is up: http://localhost:9999 (stop with make down)"
 else
-	@$(STACK) up
+	@echo "make up: local processes (deploy/local/stack.ts)"
+	@$(LOCAL) up
 endif
 
-down:
-ifeq ($(HAVE_DOCKER),yes)
-	$(COMPOSE) down
+# KEEP=1 keeps the Redis volume (the payments) of the Docker way.
+down: $(STACK)-check
+ifeq ($(STACK),docker)
+	$(COMPOSE) down --remove-orphans $(if $(KEEP),,--volumes)
+	@deploy/docker/processors.sh down
 else
-	@$(STACK) down
+	@$(LOCAL) down
 endif
 
-ps:
-ifeq ($(HAVE_DOCKER),yes)
-	$(COMPOSE) ps && docker stats --no-stream
+ps: $(STACK)-check
+ifeq ($(STACK),docker)
+	@$(COMPOSE) ps && node --import tsx deploy/docker/usage.ts 2>/dev/null || docker stats --no-stream
 else
-	@$(STACK) ps
+	@$(LOCAL) ps
 endif
 
-logs:
-ifeq ($(HAVE_DOCKER),yes)
+logs: $(STACK)-check
+ifeq ($(STACK),docker)
 	$(COMPOSE) logs --tail=100
 else
-	@$(STACK) logs
+	@$(LOCAL) logs
 endif
 
-bench: deps k6 build
+bench: $(STACK)-check $(BENCH_DEPS)
 	@node --import tsx bench/run.ts full
 
-smoke: deps k6 build
+smoke: $(STACK)-check $(BENCH_DEPS)
 	@node --import tsx bench/run.ts smoke
+
+docker-ready:
+	@deploy/docker/ready.sh
+
+docker-check:
+	@deploy/docker/check.sh
+
+local-check:
+	@command -v node >/dev/null || { echo "STACK=local cannot run: Node.js is missing; install Node 20 or later (LTS), or use STACK=docker" >&2; exit 1; }
+
+compose-flags:
+	@echo $(COMPOSE_FLAGS)
 
 consistency: node-deps
 	@node --import tsx src/consistency/cli.ts $(if $(DEEP),--deep)
