@@ -93,7 +93,9 @@ endif
 
 ps: $(STACK)-check
 ifeq ($(STACK),docker)
-	@$(COMPOSE) ps && node --import tsx deploy/docker/usage.ts 2>/dev/null || docker stats --no-stream
+	@$(COMPOSE) ps
+	@# RSS from the containers' processes needs Node on this host; docker stats otherwise (it understates Node's RSS).
+	@if command -v node >/dev/null && [ -d node_modules ]; then node --import tsx deploy/docker/usage.ts; else docker stats --no-stream; fi
 else
 	@$(LOCAL) ps
 endif
