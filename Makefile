@@ -13,6 +13,7 @@ COMPOSE_FLAGS = $(if $(wildcard .env),--env-file .env) -f deploy/docker-compose.
 COMPOSE = docker compose $(COMPOSE_FLAGS)
 # The stack's way: STACK=docker or STACK=local forces one; otherwise Docker when an
 # engine and compose v2 answer (checked once per make run), local processes otherwise.
+STACK_FORCED := $(if $(filter undefined,$(origin STACK)),,STACK=$(STACK))
 STACK ?= $(eval STACK := $(if $(shell deploy/docker/check.sh -q && echo yes),docker,local))$(STACK)
 export STACK
 ifeq ($(filter docker local,$(STACK)),)
@@ -72,13 +73,13 @@ test: deps k6 typecheck build
 # Docker: Docker and make only (the images build the TypeScript). Local: Node, apt.
 up: $(STACK)-check $(LOCAL_DEPS)
 ifeq ($(STACK),docker)
-	@echo "make up: Docker (deploy/docker-compose.yml)"
+	@echo "make up: Docker, deploy/docker-compose.yml ($(or $(STACK_FORCED),a Docker engine with compose v2 answers; STACK=local runs local processes))"
 	@deploy/docker/processors.sh up
 	$(COMPOSE) up -d --build --wait
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
 	@echo "stack is up: http://localhost:9999 (stop with make down)"
 else
-	@echo "make up: local processes (deploy/local/stack.ts)"
+	@echo "make up: local processes, deploy/local/stack.ts ($(or $(STACK_FORCED),no Docker engine with compose v2 answers; make docker-ready prepares one))"
 	@$(LOCAL) up
 endif
 
@@ -125,7 +126,7 @@ local-check:
 compose-flags:
 	@echo $(COMPOSE_FLAGS)
 
-consistency: node-deps
+consistency: $(STACK)-check node-deps
 	@node --import tsx src/consistency/cli.ts $(if $(DEEP),--deep)
 
 e2e: deps build
