@@ -15,7 +15,8 @@ fi
 command -v go >/dev/null || { echo "compose v2 is missing and Go is not installed: install Go 1.22 or later, or the docker-compose-plugin package" >&2; exit 1; }
 echo "compose v2: building $VERSION with go install (a few minutes the first time)"
 bin=$(mktemp -d)
-GOBIN=$bin go install -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$VERSION" "github.com/docker/compose/v2/cmd@$VERSION"
+# Module downloads are not worth a line each.
+GOBIN=$bin go install -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$VERSION" "github.com/docker/compose/v2/cmd@$VERSION" 2>&1 | { grep -v '^go: downloading' || true; }
 mkdir -p "$PLUGINS"
 install -m 755 "$bin/cmd" "$PLUGINS/docker-compose"
 rm -rf "$bin"

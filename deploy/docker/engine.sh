@@ -11,8 +11,9 @@ if ! debian_root; then
 fi
 if ! command -v dockerd >/dev/null; then
   echo "docker engine: installing docker.io from apt"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq docker.io >/dev/null
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq docker.io; } >/tmp/rinha-apt-docker.log 2>&1 ||
+    { echo "apt-get install docker.io failed: see /tmp/rinha-apt-docker.log" >&2; exit 1; }
 fi
 command -v docker >/dev/null || { echo "docker.io installed no docker client: install docker-cli" >&2; exit 1; }
 # No systemd here: dockerd runs in the background. --iptables=false because these

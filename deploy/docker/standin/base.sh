@@ -8,8 +8,9 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 docker image inspect "$TAG" >/dev/null 2>&1 && { echo "stand-in $TAG: exists"; exit 0; }
 if ! command -v debootstrap >/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >/dev/null
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap; } >/tmp/rinha-apt-debootstrap.log 2>&1 ||
+    { echo "apt-get install debootstrap failed: see /tmp/rinha-apt-debootstrap.log" >&2; exit 1; }
 fi
 root=$(mktemp -d /var/tmp/rinha-standin-XXXXXX)
 trap 'rm -rf "$root"' EXIT
