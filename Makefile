@@ -24,9 +24,13 @@ endif
 LOCAL_DEPS = $(if $(filter local,$(STACK)),deps build)
 # The benchmark runs k6 and Node on the host in both ways; apt's nginx/redis only locally.
 BENCH_DEPS = $(if $(filter local,$(STACK)),deps,node-deps) k6 build
-# A CA bundle for npm inside the image build, when npm or Node on this host use one
-# (a proxy that re-signs TLS); empty otherwise. See deploy/Dockerfile.
-export NPM_CA_FILE ?= $(firstword $(wildcard $(NODE_EXTRA_CA_CERTS) $(shell npm config get cafile 2>/dev/null | grep -v '^null$$')))
+# A CA bundle for npm inside the image build (deploy/Dockerfile), for networks whose
+# proxy re-signs TLS: the one Node or npm use on this host, else the system's (it only
+# adds certificates); none when there is none.
+ifndef NPM_CA_FILE
+NPM_CA_FILE := $(or $(wildcard $(NODE_EXTRA_CA_CERTS)),$(wildcard $(shell npm config get cafile 2>/dev/null)),$(wildcard /etc/ssl/certs/ca-certificates.crt))
+endif
+export NPM_CA_FILE
 
 .PHONY: help deps node-deps system-deps k6 build typecheck test up down ps logs bench smoke consistency e2e \
 	docker-ready docker-check local-check compose-flags
@@ -75,7 +79,7 @@ up: $(STACK)-check $(LOCAL_DEPS)
 ifeq ($(STACK),docker)
 	@echo "make up: Docker, deploy/docker-compose.yml ($(or $(STACK_FORCED),a Docker engine with compose v2 answers; STACK=local runs local processes))"
 	@deploy/docker/processors.sh up
-	$(COMPOSE) up -d --build --wait
+	@$(COMPOSE) up -d --build --wait || { echo "make up failed (above); where no registry answers, make docker-ready builds the images first" >&2; exit 1; }
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
 	@echo "stack is up: http://localhost:9999 (stop with make down)"
 else

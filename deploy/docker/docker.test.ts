@@ -98,6 +98,9 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
     for (const name of ['api1', 'api2', 'worker', 'nginx', 'redis']) assert.ok(peak(name) > 2 ** 20, `${name} RSS sampled: ${peak(name)}`);
     assert.ok(peak('api1') > 30 * 2 ** 20, `api1 peak RSS ${peak('api1')} bytes`);
     assert.ok(samples.queue.length > 0, 'the queue depth was sampled through Redis');
+    // Within its limits, no service was killed for memory or restarted during the run.
+    const states = docker('inspect', '-f', '{{index .Config.Labels "com.docker.compose.service"}} oom={{.State.OOMKilled}} restarts={{.RestartCount}}', ...stackContainers().map((c) => c.id));
+    for (const line of states.split('\n')) assert.match(line, / oom=false restarts=0$/, line);
   });
 
   test('api1 and the worker killed mid-run (docker kill): no accepted payment lost or paid twice', async () => {
