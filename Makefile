@@ -10,16 +10,42 @@ export PATH := $(NODE_BIN):$(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
 TESTS = $(shell find src bench deploy -name '*.test.ts' | sort)
 APT_GET = DEBIAN_FRONTEND=noninteractive apt-get
-STACK = node --import tsx deploy/local/stack.ts
-COMPOSE = docker compose --project-directory . $(if $(wildcard .env),--env-file .env) -f deploy/docker-compose.yml
-HAVE_DOCKER = $(shell docker info >/dev/null 2>&1 && echo yes)
+LOCAL = node --import tsx deploy/local/stack.ts
+# The global flags of every `docker compose` call on the stack; the compose test
+# loads the file with exactly these (make -s compose-flags). No --project-directory:
+# relative paths in deploy/docker-compose.yml resolve against deploy/.
+COMPOSE_FLAGS = $(if $(wildcard .env),--env-file .env) -f deploy/docker-compose.yml
+COMPOSE = docker compose $(COMPOSE_FLAGS)
+# The stack's way: STACK=docker or STACK=local forces one; otherwise Docker when an
+# engine and compose v2 answer (checked once per make run), local processes otherwise.
+STACK_FORCED := $(if $(filter undefined,$(origin STACK)),,STACK=$(STACK))
+STACK ?= $(eval STACK := $(if $(shell deploy/docker/check.sh -q && echo yes),docker,local))$(STACK)
+export STACK
+ifeq ($(filter docker local,$(STACK)),)
+$(error STACK=$(STACK): expected docker or local)
+endif
+# What the way itself needs before it runs: Docker needs nothing from the host but
+# Docker; local processes need Node packages, the build, redis-server and nginx.
+LOCAL_DEPS = $(if $(filter local,$(STACK)),deps build)
+# The benchmark runs k6 and Node on the host in both ways; apt's nginx/redis only locally.
+BENCH_DEPS = $(if $(filter local,$(STACK)),deps,node-deps) k6 build
+# A CA bundle for npm inside the image build (deploy/Dockerfile), for networks whose
+# proxy re-signs TLS: the one Node or npm use on this host, else the system's (it only
+# adds certificates); none when there is none.
+ifndef NPM_CA_FILE
+NPM_CA_FILE := $(or $(wildcard $(NODE_EXTRA_CA_CERTS)),$(wildcard $(shell npm config get cafile 2>/dev/null)),$(wildcard /etc/ssl/certs/ca-certificates.crt))
+endif
+export NPM_CA_FILE
 
-.PHONY: help node deps node-deps system-deps k6 build typecheck test up down ps logs bench bench-worker smoke consistency e2e
+.PHONY: help node deps node-deps system-deps k6 build typecheck test up down ps logs bench bench-worker smoke consistency e2e \
+	docker-ready docker-check local-check compose-flags
 
 help:
-	@echo "make up | down | ps | logs      run the stack (Docker compose, or local processes without Docker)"
+	@echo "make up | down | ps | logs      run the stack (Docker compose, or local processes without Docker; STACK=docker|local forces one)"
+	@echo "make docker-ready               prepare a Docker engine and compose v2 (installs them on Debian as root)"
 	@echo "make test                       type check and every test (installs what it needs)"
 	@echo "make bench | smoke              the contest's k6 load test, full (60 s) or short"
+	@echo "make bench-worker               the worker alone draining a backlog under its limits, per transport"
 	@echo "make consistency [DEEP=1]       the consistency report of the running stack"
 	@echo "make e2e                        5,000 payments through 2 APIs and a worker, books compared"
 
@@ -62,42 +88,63 @@ typecheck: node-deps
 test: deps k6 typecheck build
 	node --import tsx --test --test-concurrency=1 $(TESTS)
 
-up: deps build
-ifeq ($(HAVE_DOCKER),yes)
-	@(echo > /dev/tcp/127.0.0.1/8001) 2>/dev/null && echo "processors already answer on :8001" || docker compose -f deploy/processors.yml up -d
-	$(COMPOSE) up -d --build --wait
+# Docker: Docker and make only (the images build the TypeScript). Local: Node, apt.
+up: $(STACK)-check $(LOCAL_DEPS)
+ifeq ($(STACK),docker)
+	@echo "make up: Docker, deploy/docker-compose.yml ($(or $(STACK_FORCED),a Docker engine with compose v2 answers; STACK=local runs local processes))"
+	@deploy/docker/processors.sh up
+	@$(COMPOSE) up -d --build --wait || { echo "make up failed (above); where no registry answers, make docker-ready builds the images first" >&2; exit 1; }
+	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
+	@echo "stack is up: http://localhost:9999 (stop with make down)"
 else
-	@$(STACK) up
+	@echo "make up: local processes, deploy/local/stack.ts ($(or $(STACK_FORCED),no Docker engine with compose v2 answers; make docker-ready prepares one))"
+	@$(LOCAL) up
 endif
 
-down:
-ifeq ($(HAVE_DOCKER),yes)
-	$(COMPOSE) down
+# KEEP=1 keeps the Redis volume (the payments) of the Docker way.
+down: $(STACK)-check
+ifeq ($(STACK),docker)
+	$(COMPOSE) down --remove-orphans $(if $(KEEP),,--volumes)
+	@deploy/docker/processors.sh down
 else
-	@$(STACK) down
+	@$(LOCAL) down
 endif
 
-ps:
-ifeq ($(HAVE_DOCKER),yes)
-	$(COMPOSE) ps && docker stats --no-stream
+ps: $(STACK)-check
+ifeq ($(STACK),docker)
+	@$(COMPOSE) ps
+	@# RSS from the containers' processes needs Node on this host; docker stats otherwise (it understates Node's RSS).
+	@if command -v node >/dev/null && [ -d node_modules ]; then node --import tsx deploy/docker/usage.ts; else docker stats --no-stream; fi
 else
-	@$(STACK) ps
+	@$(LOCAL) ps
 endif
 
-logs:
-ifeq ($(HAVE_DOCKER),yes)
+logs: $(STACK)-check
+ifeq ($(STACK),docker)
 	$(COMPOSE) logs --tail=100
 else
-	@$(STACK) logs
+	@$(LOCAL) logs
 endif
 
-bench: deps k6 build
+bench: $(STACK)-check $(BENCH_DEPS)
 	@node --import tsx bench/run.ts full
 
-smoke: deps k6 build
+smoke: $(STACK)-check $(BENCH_DEPS)
 	@node --import tsx bench/run.ts smoke
 
-consistency: node-deps
+docker-ready:
+	@deploy/docker/ready.sh
+
+docker-check:
+	@deploy/docker/check.sh
+
+local-check:
+	@command -v node >/dev/null || { echo "STACK=local cannot run: Node.js is missing; install Node 20 or later (LTS), or use STACK=docker" >&2; exit 1; }
+
+compose-flags:
+	@echo $(COMPOSE_FLAGS)
+
+consistency: $(STACK)-check node-deps
 	@node --import tsx src/consistency/cli.ts $(if $(DEEP),--deep)
 
 # The worker alone draining a backlog under its compose limits, per transport.

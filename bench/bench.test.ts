@@ -16,7 +16,7 @@ let score: Record<string, any>;
 before(() => {
   stack('down');
   stack('up');
-  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'smoke'], { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'smoke'], { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STACK: 'local' } });
   const dir = /results: (\S+)\//.exec(output)?.[1];
   assert.ok(dir, `bench/run.ts printed where its results are:\n${output.slice(-2000)}`);
   result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { httpStatus } from '../deploy/local/procs.ts';
+import { containerAddress } from '../deploy/docker/containers.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { Sampler } from './sampler.ts';
@@ -53,8 +54,11 @@ async function main(): Promise<number> {
   mkdirSync(dir, { recursive: true });
   const common = ['-e', `RESULTS_DIR=${dir}`, '-e', `MAX_REQUESTS=${vus}`];
 
-  console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (:9998)`);
-  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', 'FLOOR_URL=http://localhost:9998/payments', 'bench/k6/floor.js']);
+  // The floor's port is not published by the compose file: in Docker, reach nginx on its bridge address.
+  const floorHost = process.env.STACK === 'docker' ? containerAddress('nginx') : 'localhost';
+  if (!floorHost) throw new Error('the Docker stack has no running nginx: make up');
+  console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (${floorHost}:9998)`);
+  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', `FLOOR_URL=http://${floorHost}:9998/payments`, 'bench/k6/floor.js']);
   const floor = JSON.parse(readFileSync(join(dir, 'floor.json'), 'utf8')) as { p99_ms: number };
 
   console.log(`\n== ${mode}: ${duration} s, up to ${vus} VUs against :9999`);

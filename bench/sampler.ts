@@ -4,13 +4,36 @@ import { parseRedisUrl } from '../src/redis/url.ts';
 import { keys } from '../src/store/keys.ts';
 import { groupThrottled } from '../deploy/local/cgroups.ts';
 import { cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
-import { family, readState, SOCKETS, type RunningService } from '../deploy/local/stack.ts';
+import { family, readState, SOCKETS } from '../deploy/local/stack.ts';
+import { containerPids, socketInside, stackContainers } from '../deploy/docker/containers.ts';
 
 /**
  * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from
- * Redis, and each local service's RSS and CPU every second from /proc (nginx's
- * workers count toward nginx), plus how often its cgroup was CPU-throttled.
+ * Redis, and each service's RSS and CPU every second from /proc (nginx's workers
+ * count toward nginx), plus how often its cgroup was CPU-throttled. Local services
+ * are the processes make up started; with STACK=docker, every process of each
+ * container (from its cgroup: docker stats understates Node's memory).
  */
+interface Sampled {
+  name: string;
+  pids: () => number[];
+  cgroupDirs: string[];
+}
+
+function sampledServices(): { services: Sampled[]; redisSocket: string } {
+  if (process.env.STACK === 'docker') {
+    const containers = stackContainers();
+    const redis = containers.find((c) => c.name === 'redis');
+    const order = ['redis', 'api1', 'api2', 'worker', 'nginx'];
+    return {
+      services: containers.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)).map((c) => ({ name: c.name, pids: () => containerPids(c), cgroupDirs: c.cgroupDirs })),
+      // Redis listens only on a socket in the containers' shared volume: reach it through /proc.
+      redisSocket: redis ? socketInside(redis, '/sockets/redis.sock') : '/nonexistent/redis.sock',
+    };
+  }
+  const local = readState().filter((s) => !s.name.startsWith('processor-'));
+  return { services: local.map((s) => ({ name: s.name, pids: () => family(s.pid), cgroupDirs: s.cgroupDirs })), redisSocket: join(SOCKETS, 'redis.sock') };
+}
 export interface Samples {
   queue: { tMs: number; depth: number }[];
   rss: { tMs: number; bytes: Record<string, number> }[];
@@ -22,18 +45,19 @@ export interface Samples {
 export class Sampler {
   readonly samples: Samples = { queue: [], rss: [], cpu: [], throttledStart: {}, throttledEnd: {} };
   private readonly redis: RedisConnection;
-  private readonly services: RunningService[];
+  private readonly services: Sampled[];
   private timers: NodeJS.Timeout[] = [];
   private lastCpu = new Map<string, number>();
   private lastAt = 0;
 
   constructor(private readonly startMs: number) {
-    const url = process.env.REDIS_URL ?? `unix://${join(SOCKETS, 'redis.sock')}`;
+    const { services, redisSocket } = sampledServices();
+    const url = process.env.REDIS_URL ?? `unix://${redisSocket}`;
     this.redis = new RedisConnection({ address: parseRedisUrl(url), offlineQueueLimit: 0 });
-    this.services = readState().filter((s) => !s.name.startsWith('processor-'));
+    this.services = services;
   }
 
-  /** False when Redis is not reachable from here (a Docker stack publishes no Redis port). */
+  /** False when Redis is not reachable from here (a Docker stack on another host: no Redis port is published). */
   queueVisible = true;
 
   async start(): Promise<void> {
@@ -72,7 +96,7 @@ export class Sampler {
     const bytes: Record<string, number> = {};
     const percent: Record<string, number> = {};
     for (const s of this.services) {
-      const pids = family(s.pid);
+      const pids = s.pids();
       bytes[s.name] = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
       const cpu = pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
       const previous = this.lastCpu.get(s.name);

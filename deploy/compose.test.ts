@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -61,17 +61,35 @@ describe('deploy/docker-compose.yml', () => {
 
 describe('compose schema', () => {
   // compose-go is what `docker compose` uses to load a file: the schema is checked without a Docker engine.
-  for (const file of ['deploy/docker-compose.yml', 'deploy/processors.yml']) {
-    test(`${file} loads with compose-go, the loader of docker compose`, () => {
-      const out = execFileSync('go', ['-C', 'deploy/composecheck', 'run', '.', join(process.cwd(), file)], { encoding: 'utf8', timeout: 300_000 });
-      assert.match(out, /services, valid/);
+  // Built once, then run from the repository root, so relative paths in flags resolve as they do for make.
+  const bin = join(mkdtempSync(join(tmpdir(), 'composecheck-')), 'composecheck');
+  const check = (args: string[]) => execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  before(() => {
+    execFileSync('go', ['-C', 'deploy/composecheck', 'build', '-o', bin, '.'], { stdio: 'inherit', timeout: 300_000 });
+  });
+
+  test('deploy/docker-compose.yml loads with the flags make up passes, and its relative paths resolve against deploy/', () => {
+    const flags = execFileSync('make', ['-s', 'compose-flags'], { encoding: 'utf8' }).trim().split(/\s+/);
+    assert.ok(flags.includes('deploy/docker-compose.yml'), `make compose-flags: ${flags.join(' ')}`);
+    const out = check(flags);
+    assert.match(out, /rinha-payments: 5 services, valid/);
+    const root = process.cwd();
+    assert.match(out, new RegExp(`^build api1 ${root}$`, 'm'), out);
+    assert.match(out, new RegExp(`^bind nginx ${root}/deploy/nginx.conf$`, 'm'), out);
+    assert.match(out, new RegExp(`^bind redis ${root}/deploy/redis.conf$`, 'm'), out);
+  });
+
+  for (const files of [['deploy/processors.yml'], ['deploy/processors.yml', 'deploy/processors.standin.yml']]) {
+    test(`${files.join(' + ')} loads with compose-go, the loader of docker compose`, () => {
+      const out = check(files.flatMap((f) => ['-f', f]));
+      assert.match(out, new RegExp(`payment-processors: ${files.length === 1 ? 4 : 2} services, valid`));
     });
   }
 
   test('a value of the wrong type is refused by the loader', () => {
     const dir = mkdtempSync(join(tmpdir(), 'compose-'));
     writeFileSync(join(dir, 'docker-compose.yml'), readFileSync('deploy/docker-compose.yml', 'utf8').replace('cpu_shares: 256', 'cpu_shares: lots'));
-    assert.throws(() => execFileSync('go', ['-C', 'deploy/composecheck', 'run', '.', join(dir, 'docker-compose.yml')], { stdio: 'pipe', timeout: 300_000 }), /cpu_shares/);
+    assert.throws(() => check(['-f', join(dir, 'docker-compose.yml')]), /cpu_shares/);
   });
 });
 

