@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join, resolve } from 'node:path';
 import { httpStatus } from '../deploy/local/procs.ts';
 import { containerAddress } from '../deploy/docker/containers.ts';
+import { readCompose, services as composeServices } from '../deploy/local/compose.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { Sampler } from './sampler.ts';
@@ -83,6 +84,9 @@ async function main(): Promise<number> {
   const score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8')).summary;
   const services = Object.keys(sampler.samples.rss[0]?.bytes ?? {});
   const peak = (name: string) => Math.max(0, ...sampler.samples.rss.map((s) => s.bytes[name] ?? 0));
+  const peakAnon = (name: string) => Math.max(0, ...sampler.samples.anon.map((s) => s.bytes[name] ?? 0));
+  const limits = new Map(composeServices(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).map((s) => [s.name, s.memoryBytes]));
+  const stackCpu = Object.values(sampler.samples.cpuSeconds).reduce((sum, v) => sum + v, 0);
   const peakCpu = (name: string) => Math.max(0, ...sampler.samples.cpu.map((s) => s.percent[name] ?? 0));
   const table = [
     { label: 'payments sent / accepted', value: `${score.accepted + score.failed} / ${score.accepted}` },
@@ -97,9 +101,11 @@ async function main(): Promise<number> {
     { label: 'net profit', value: score.net.toFixed(2) },
     { label: 'net profit / ceiling', value: `${score.net_pct_of_ceiling.toFixed(2)}%` },
     { label: 'queue empty after last request', value: sampler.queueVisible ? `${drainMs} ms` : 'not measured (Redis not reachable)' },
+    { label: 'stack CPU per accepted payment', value: `${Math.round((stackCpu * 1e6) / Math.max(1, score.accepted))} µs (${stackCpu.toFixed(1)} CPU-s in all)` },
+    { label: 'worker CPU per forwarded payment', value: `${Math.round(((sampler.samples.cpuSeconds.worker ?? 0) * 1e6) / Math.max(1, processedAtEnd))} µs` },
     ...services.map((name) => ({
-      label: `${name}: peak RSS, peak CPU, throttled`,
-      value: `${mb(peak(name))}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x`,
+      label: `${name}: peak RSS (anonymous) / limit, peak CPU, throttled, CPU-s`,
+      value: `${mb(peak(name))} (${mb(peakAnon(name))}) / ${limits.get(name) ? mb(limits.get(name)!) : '-'}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x, ${(sampler.samples.cpuSeconds[name] ?? 0).toFixed(1)}`,
     })),
   ];
   const text = table.map((row) => `| ${row.label.padEnd(40)} | ${row.value.padEnd(24)} |`).join('\n');

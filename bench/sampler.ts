@@ -3,7 +3,7 @@ import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
 import { keys } from '../src/store/keys.ts';
 import { groupThrottled } from '../deploy/local/cgroups.ts';
-import { cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
+import { anonBytes, cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
 import { family, readState, SOCKETS } from '../deploy/local/stack.ts';
 import { containerPids, socketInside, stackContainers } from '../deploy/docker/containers.ts';
 
@@ -37,13 +37,18 @@ function sampledServices(): { services: Sampled[]; redisSocket: string } {
 export interface Samples {
   queue: { tMs: number; depth: number }[];
   rss: { tMs: number; bytes: Record<string, number> }[];
+  /** The anonymous part of each service's RSS (see anonBytes). */
+  anon: { tMs: number; bytes: Record<string, number> }[];
   cpu: { tMs: number; percent: Record<string, number> }[];
   throttledStart: Record<string, number>;
   throttledEnd: Record<string, number>;
+  /** CPU-seconds (user + system) each service used between start() and stop(). */
+  cpuSeconds: Record<string, number>;
 }
 
 export class Sampler {
-  readonly samples: Samples = { queue: [], rss: [], cpu: [], throttledStart: {}, throttledEnd: {} };
+  readonly samples: Samples = { queue: [], rss: [], anon: [], cpu: [], throttledStart: {}, throttledEnd: {}, cpuSeconds: {} };
+  private cpuAtStart = new Map<string, number>();
   private readonly redis: RedisConnection;
   private readonly services: Sampled[];
   private timers: NodeJS.Timeout[] = [];
@@ -67,6 +72,7 @@ export class Sampler {
     });
     for (const s of this.services) this.samples.throttledStart[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
     this.sampleProcesses();
+    this.cpuAtStart = new Map(this.lastCpu);
     this.timers.push(setInterval(() => void this.sampleQueue(), 100), setInterval(() => this.sampleProcesses(), 1000));
   }
 
@@ -79,7 +85,11 @@ export class Sampler {
 
   async stop(): Promise<void> {
     this.timers.forEach(clearInterval);
-    for (const s of this.services) this.samples.throttledEnd[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
+    this.sampleProcesses();
+    for (const s of this.services) {
+      this.samples.throttledEnd[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
+      this.samples.cpuSeconds[s.name] = (this.lastCpu.get(s.name) ?? 0) - (this.cpuAtStart.get(s.name) ?? 0);
+    }
     if (this.queueVisible) await this.redis.close();
     else this.redis.disconnect();
   }
@@ -94,10 +104,12 @@ export class Sampler {
   private sampleProcesses(): void {
     const now = Date.now();
     const bytes: Record<string, number> = {};
+    const anon: Record<string, number> = {};
     const percent: Record<string, number> = {};
     for (const s of this.services) {
       const pids = s.pids();
       bytes[s.name] = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
+      anon[s.name] = pids.reduce((sum, pid) => sum + (anonBytes(pid) ?? 0), 0);
       const cpu = pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
       const previous = this.lastCpu.get(s.name);
       if (previous !== undefined && this.lastAt > 0) percent[s.name] = (100 * (cpu - previous)) / ((now - this.lastAt) / 1000);
@@ -105,6 +117,7 @@ export class Sampler {
     }
     if (this.lastAt > 0) this.samples.cpu.push({ tMs: now - this.startMs, percent });
     this.samples.rss.push({ tMs: now - this.startMs, bytes });
+    this.samples.anon.push({ tMs: now - this.startMs, bytes: anon });
     this.lastAt = now;
   }
 }

@@ -14,8 +14,21 @@ export function alive(pid: number): boolean {
 }
 
 export function rssBytes(pid: number): number | null {
+  return statusBytes(pid, 'VmRSS');
+}
+
+/**
+ * The anonymous part of RSS (heap, stacks, buffers): what the OOM killer weighs
+ * against a memory limit. The rest is the node binary's file-backed pages, shared
+ * by every Node process and reclaimable under pressure.
+ */
+export function anonBytes(pid: number): number | null {
+  return statusBytes(pid, 'RssAnon');
+}
+
+function statusBytes(pid: number, field: string): number | null {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : null;
   } catch {
     return null;
