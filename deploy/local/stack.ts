@@ -108,14 +108,14 @@ async function ready(service: RunningService): Promise<boolean> {
 }
 
 /**
- * A processor simulator, when nothing listens on the port. The processors run on
- * their own CPUs in the contest; here they share ours, so they get a low CPU weight
- * (no quota: they are never throttled, they only yield when the stack needs the CPU).
+ * A processor simulator, when nothing listens on the port. In the contest the
+ * processors are ordinary containers on the same host: no quota of ours, and the
+ * normal CPU weight (1024), so here too they compete for the CPUs as they would there.
  */
 async function startSimulator(name: string, port: number, fee: string): Promise<RunningService | null> {
   if (await portAnswers(port)) return null;
   const env = { ...process.env, PORT: String(port), TRANSACTION_FEE: fee };
-  const launched = launch(name, { cpus: null, memoryBytes: null, cpuShares: 64 }, [process.execPath, '--import', 'tsx', 'bench/simulator/main.ts'], env);
+  const launched = launch(name, { cpus: null, memoryBytes: null, cpuShares: 1024 }, [process.execPath, '--import', 'tsx', 'bench/simulator/main.ts'], env);
   await waitUntil(`${name} simulator on :${port}`, () => portAnswers(port), 15_000);
   return { name, listen: `:${port}`, ...launched, limits: `${launched.limits} (stands in for an external service)` };
 }
