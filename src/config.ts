@@ -29,6 +29,8 @@ export interface ApiConfig extends CommonConfig {
   processorAdminToken: string | null;
   /** Unlocks /consistency-check?deep=1 and the payment ids in the report; null: deep mode off. */
   consistencyToken: string | null;
+  /** POST /payments answers 503 once Redis's used_memory passes this share of maxmemory (REDIS_MEMORY_REFUSE_AT, percent). */
+  memoryRefuseAt: number;
 }
 
 export interface ProcessorUrls {
@@ -53,6 +55,10 @@ export interface WorkerConfig extends CommonConfig {
   lingerMs: number;
   /** Another worker's in-flight list is adopted once its heartbeat has been gone this long; 0 never. */
   orphanAfterMs: number;
+  /** Ledger log members older than this are folded into per-millisecond totals (LEDGER_DETAIL_RETENTION). */
+  ledgerDetailRetentionMs: number;
+  /** `done`/`accepted` entries older than this are pruned (IDEMPOTENCY_RETENTION). */
+  idempotencyRetentionMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -137,6 +143,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     processors: hasProcessors ? { default: httpUrl(env, 'DEFAULT_PROCESSOR_URL'), fallback: httpUrl(env, 'FALLBACK_PROCESSOR_URL') } : null,
     processorAdminToken: read(env, 'PROCESSOR_ADMIN_TOKEN') ?? null,
     consistencyToken: read(env, 'CONSISTENCY_TOKEN') ?? null,
+    memoryRefuseAt: integer(env, 'REDIS_MEMORY_REFUSE_AT', 90, 1, 100) / 100,
   };
 }
 
@@ -162,5 +169,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     workerId: read(env, 'WORKER_ID') ?? read(env, 'INSTANCE') ?? 'worker',
     lingerMs: integer(env, 'LINGER_MS', 0, 0, 1000),
     orphanAfterMs: seconds(env, 'ORPHAN_AFTER', 60, 0, 3600),
+    ledgerDetailRetentionMs: seconds(env, 'LEDGER_DETAIL_RETENTION', 900, 1, 7 * 86400),
+    idempotencyRetentionMs: seconds(env, 'IDEMPOTENCY_RETENTION', 86400, 1, 365 * 86400),
   };
 }

@@ -6,17 +6,20 @@ import { purge } from '../store/purge.ts';
 import { BODY_LIMIT_BYTES, postPayment } from './payments.ts';
 import { storeError } from './store-error.ts';
 import { getSummary } from './summary.ts';
+import type { MemoryGuard } from './memory-guard.ts';
 
 export interface AppOptions {
   instance: string;
   /** Extra routes, e.g. the consistency report, added by the caller. */
   extend?: (router: Router) => void;
+  /** Refuses new payments once Redis is nearly full; none: never refuse on memory. */
+  memory?: MemoryGuard;
 }
 
 /** Every route of the API instance. */
 export function createRouter(redis: RedisConnection, options: AppOptions): Router {
   const router = new Router(BODY_LIMIT_BYTES)
-    .on('POST', '/payments', postPayment(redis))
+    .on('POST', '/payments', postPayment(redis, options.memory))
     .on('GET', '/payments-summary', getSummary(redis))
     .on('POST', '/purge-payments', async (_req: IncomingMessage, res: ServerResponse) => {
       const removed = await purge(redis).catch((err: unknown) => {

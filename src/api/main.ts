@@ -6,6 +6,7 @@ import { log } from '../log.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { createDrainableServer } from '../http/drain.ts';
 import { createRouter } from './app.ts';
+import { MemoryGuard } from './memory-guard.ts';
 import { enqueueScript } from '../store/enqueue.ts';
 import { summaryScript } from '../ledger/summary.ts';
 import { consistencyRoute } from '../consistency/route.ts';
@@ -26,8 +27,11 @@ async function start(config: ApiConfig): Promise<void> {
   });
   await redis.waitReady(10_000);
   await Promise.all([enqueueScript, summaryScript].map((script) => script.load(redis)));
+  const memory = new MemoryGuard(redis, config.memoryRefuseAt);
+  await memory.start();
   const router = createRouter(redis, {
     instance: config.instance,
+    memory,
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
   });
   // X-Instance tells which instance answered: for debugging and for the balancing test.
@@ -45,6 +49,7 @@ async function start(config: ApiConfig): Promise<void> {
   log.info(`listening on ${config.socketPath ?? config.port}`);
   onShutdown(async () => {
     await drain(DRAIN_GRACE_MS);
+    memory.stop();
     await redis.close();
   });
 }

@@ -3,19 +3,24 @@ import { readJsonText } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { enqueue } from '../store/enqueue.ts';
+import type { MemoryGuard } from './memory-guard.ts';
 import { storeError } from './store-error.ts';
 import { validatePayment } from './validate.ts';
 
 export const BODY_LIMIT_BYTES = 4096;
 
+/** What a client sees once Redis passes REDIS_MEMORY_REFUSE_AT: fixed, and no Retry-After (a retry soon cannot help). */
+export const STORE_NEARLY_FULL = 'payment store is nearly full: payment not accepted; payments already accepted are still processed; retrying will not help until an operator frees space';
+
 /**
  * POST /payments: validate, one Redis round trip, answer. A 202 means Redis holds
  * the payment in the queue; any doubt about that is a 503, never a 2XX.
  */
-export function postPayment(redis: RedisConnection) {
+export function postPayment(redis: RedisConnection, memory?: MemoryGuard) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const sent = await readJsonText(req, BODY_LIMIT_BYTES);
     const payment = validatePayment(sent.value, sent.text);
+    if (memory?.full) throw new HttpError(503, STORE_NEARLY_FULL);
     let result;
     try {
       result = await enqueue(redis, payment.id, payment.cents, Date.now());

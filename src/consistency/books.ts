@@ -25,7 +25,7 @@ export interface Books {
   duplicatesRefused: number;
   replays: number;
   oldestUnprocessedAgeMs: number | null;
-  /** The ledger's own three records of one fact: `done` entries, log members, totals. */
+  /** The ledger's own three records of one fact: `done` entries, log members, totals (pruned and folded ones counted in). */
   ledgerEntries: { done: number; log: Record<Processor, number> };
   workers: { id: string; inProgress: number | null; ageMs: number | null }[];
 }
@@ -88,6 +88,10 @@ export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfte
     ['ZCARD', keys.log('fallback')],
     ['LRANGE', keys.queue, -QUEUE_READ, -1],
     ['HSCAN', keys.settling, 0, 'COUNT', SAMPLE],
+    // What retention moved out (src/ledger/retention.ts): counted back so the books still add up.
+    ['HMGET', keys.retention, 'accepted', 'done'],
+    ['HGET', keys.total('default'), 'folded'],
+    ['HGET', keys.total('fallback'), 'folded'],
   ];
   const lists = inflight.flatMap((key): RedisArg[][] => [['LLEN', key], ['LRANGE', key, -INFLIGHT_READ, -1]]);
   const beats = workers.map((key): RedisArg[] => ['GET', key]);
@@ -98,6 +102,7 @@ export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfte
   const [dCount, dCents] = pair(3);
   const [fCount, fCents] = pair(4);
   const [refused, replayed] = pair(5);
+  const [acceptedPruned, donePruned] = pair(11);
   const settlingIds = new Set(((r[10] as [string, string[]])[1] ?? []).filter((_, i) => i % 2 === 0));
   const queueEntries = (r[9] as string[]).map(decodeEntry).filter((e) => e !== null);
   let inFlight = 0;
@@ -125,7 +130,7 @@ export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfte
 
   const processed = { default: { count: dCount!, amount: centsToNumber(dCents!) }, fallback: { count: fCount!, amount: centsToNumber(fCents!) } };
   const books: Books = {
-    accepted: n(0),
+    accepted: n(0) + acceptedPruned!,
     queued: n(1),
     inFlight,
     settling: n(2),
@@ -133,7 +138,7 @@ export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfte
     duplicatesRefused: refused!,
     replays: replayed!,
     oldestUnprocessedAgeMs: oldest,
-    ledgerEntries: { done: n(6), log: { default: n(7), fallback: n(8) } },
+    ledgerEntries: { done: n(6) + donePruned!, log: { default: n(7) + n(12), fallback: n(8) + n(13) } },
     // A heartbeat that expired since the SCAN is a worker gone: left out.
     workers: workers.flatMap((key, i) => {
       const beat = r[fixed.length + lists.length + i];

@@ -8,18 +8,27 @@ import { BUCKET_MS, keys, PROCESSORS, type Processor, type QueuedPayment } from 
  * is recorded: one that a purge removed (or another worker adopted) never
  * reaches these books. The `done` hash makes a second record of an id a no-op,
  * so a replayed batch (e.g. after an uncertain Redis reply) never counts twice.
- * Replies per payment: 1 recorded, 0 already recorded, -1 no longer ours.
+ * A request older than its acceptance by more than the idempotency retention
+ * belongs to an earlier acceptance of the same id whose guards were pruned: it is
+ * already in the books, so it is released without recording (see keys.ts).
+ * Runs past maxmemory (allow-oom): a payment a processor has must reach the books.
+ * Replies per payment: 1 recorded, 0 already recorded, -1 no longer ours, 2 released as pruned.
  */
 export const recordScript = new Script(
   'record',
-  `
-local bucketMs = tonumber(ARGV[1])
+  `#!lua flags=allow-oom
+local bucketMs, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
 local out = {}
-for i = 2, #ARGV, 5 do
-  local id, p, ms, cents, entry = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+for i = 3, #ARGV, 6 do
+  local id, p, ms, cents, entry, acceptedAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local fresh = -1
   if redis.call('LREM', KEYS[2], 1, entry) == 1 then
-    fresh = redis.call('HSETNX', KEYS[1], id, p .. '|' .. ms .. '|' .. cents)
+    if tonumber(ms) + retention < tonumber(acceptedAt) then
+      fresh = 2
+      redis.call('HDEL', KEYS[13], id)
+    else
+      fresh = redis.call('HSETNX', KEYS[1], id, p .. '|' .. ms .. '|' .. cents)
+    end
   end
   if fresh == 1 then
     local k = p == 'default' and 5 or 9
@@ -49,12 +58,18 @@ export interface Processed {
   entry: LedgerEntry;
 }
 
-/** Records a batch; per payment, false when it was already recorded or is no longer this worker's. */
-export async function record(redis: RedisConnection, worker: string, batch: readonly Processed[]): Promise<boolean[]> {
+/** Default IDEMPOTENCY_RETENTION: 24 h. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3600_000;
+
+/**
+ * Records a batch; per payment, false when it was already recorded (or released
+ * as pruned, see above) or is no longer this worker's.
+ */
+export async function record(redis: RedisConnection, worker: string, batch: readonly Processed[], retentionMs = IDEMPOTENCY_RETENTION_MS): Promise<boolean[]> {
   const ledgerKeys = PROCESSORS.flatMap((p) => [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p)]);
-  const args: (string | number)[] = [BUCKET_MS];
-  for (const { payment, entry } of batch) args.push(payment.id, entry.processor, entry.requestedAtMs, entry.cents, payment.entry);
-  const reply = (await recordScript.run(redis, [keys.done, keys.inflight(worker), keys.attempts, keys.settling, ...ledgerKeys], args)) as number[];
+  const args: (string | number)[] = [BUCKET_MS, retentionMs];
+  for (const { payment, entry } of batch) args.push(payment.id, entry.processor, entry.requestedAtMs, entry.cents, payment.entry, payment.acceptedAtMs);
+  const reply = (await recordScript.run(redis, [keys.done, keys.inflight(worker), keys.attempts, keys.settling, ...ledgerKeys, keys.accepted], args)) as number[];
   return reply.map((fresh) => fresh === 1);
 }
 
@@ -75,6 +90,7 @@ export class LedgerWriter {
     private readonly worker: string,
     private readonly lingerMs = 2,
     private readonly maxBatch = 100,
+    private readonly retentionMs = IDEMPOTENCY_RETENTION_MS,
   ) {}
 
   /** Resolves once the ledger has the payment (false: already there, or purged); rejects if the write failed. */
@@ -98,6 +114,7 @@ export class LedgerWriter {
         this.redis,
         this.worker,
         batch.map((p) => p.item),
+        this.retentionMs,
       ).then(
         (fresh) => batch.forEach((p, i) => p.resolve(fresh[i] === true)),
         (err: unknown) => batch.forEach((p) => p.reject(err)),

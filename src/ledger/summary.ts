@@ -5,7 +5,8 @@ import { BUCKET_MS, keys, type Processor } from '../store/keys.ts';
 /**
  * Count and cents of one processor's ledger for requestedAt in [fromMs, toMs].
  * Whole 100 ms buckets come from the bucket hashes; the two partial buckets at
- * the edges are scanned exactly. Cost: O(min(buckets in window, buckets used))
+ * the edges are scanned exactly, in the log and in the folded record of
+ * members the retention moved out of it (see src/ledger/retention.ts). Cost: O(min(buckets in window, buckets used))
  * plus the payments of two buckets, so a summary stays cheap during a load test.
  */
 export const summaryScript = new Script(
@@ -22,6 +23,17 @@ local function scan(a, b)
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], a, b)) do
     count = count + 1
     cents = cents + tonumber(string.match(member, '|(%d+)$'))
+  end
+  local bucket = math.floor(a / width)
+  local folded = redis.call('HGET', KEYS[5], bucket)
+  if not folded then return end
+  local lo, hi = a - bucket * width, b - bucket * width
+  for offset, c in string.gmatch(folded, '(%d+):(%d+),') do
+    offset = tonumber(offset)
+    if offset >= lo and offset <= hi then
+      count = count + 1
+      cents = cents + tonumber(c)
+    end
   end
 end
 local first, last = math.floor(from / width), math.floor(to / width)
@@ -72,6 +84,6 @@ export const NO_TO = 8.64e15;
 
 export async function summarize(redis: RedisConnection, p: Processor, fromMs: number, toMs: number): Promise<Totals> {
   const all = fromMs <= NO_FROM && toMs >= NO_TO ? 'all' : 'window';
-  const reply = (await summaryScript.run(redis, [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p)], [fromMs, toMs, BUCKET_MS, all])) as number[];
+  const reply = (await summaryScript.run(redis, [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p), keys.folded(p)], [fromMs, toMs, BUCKET_MS, all])) as number[];
   return { count: Number(reply[0]), cents: Number(reply[1]) };
 }

@@ -10,8 +10,22 @@
  *   done (hash, id -> "processor|requestedAtMs|cents")  the ledger's guard: recorded once
  *   ledger:<processor>:log (zset)                score requestedAtMs, member "id|cents"
  *   ledger:<processor>:count / :cents (hashes)   totals per 100 ms bucket of requestedAt
- *   ledger:<processor>:total (hash)              all-time count and cents
+ *   ledger:<processor>:total (hash)              all-time count and cents; 'folded': log members folded so far
+ *   ledger:<processor>:folded (hash)             bucket -> "offset:cents," per folded payment (offset = ms within the bucket)
+ *   ledger:retention (hash)                      'accepted'/'done': entries pruned so far; 'cursor': the prune's HSCAN cursor
  *   purges (counter)                             bumped by every purge; workers drop older in-flight work
+ *
+ * Retention (src/ledger/retention.ts, run by the worker in small batches):
+ *   - log members with requestedAt older than LEDGER_DETAIL_RETENTION move into
+ *     `folded`, a compact per-millisecond record, so every from/to summary stays exact;
+ *   - a `done` entry with requestedAt older than IDEMPOTENCY_RETENTION is deleted
+ *     together with its `accepted` entry (never an `accepted` entry alone: an
+ *     unrecorded payment keeps its guard).
+ * A replay of a pruned id is accepted again and paid again; the processor refuses
+ * it (422) and its lookup returns the original requestedAt. The ledger then
+ * releases it without recording when requestedAt + IDEMPOTENCY_RETENTION is
+ * before the new acceptedAt: a payment is never requested before it is accepted,
+ * so a request that old belongs to an earlier acceptance, already in the books.
  */
 export type Processor = 'default' | 'fallback';
 export const PROCESSORS: readonly Processor[] = ['default', 'fallback'];
@@ -29,6 +43,8 @@ export const keys = {
   bucketCount: (p: Processor) => `ledger:${p}:count`,
   bucketCents: (p: Processor) => `ledger:${p}:cents`,
   total: (p: Processor) => `ledger:${p}:total`,
+  folded: (p: Processor) => `ledger:${p}:folded`,
+  retention: 'ledger:retention',
   health: (p: Processor) => `health:${p}`,
   healthLease: (p: Processor) => `health:${p}:lease`,
   worker: (id: string) => `workers:${id}`,

@@ -24,9 +24,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export interface RedisOptions {
+  /** e.g. '2mb'; unset: unlimited. Policy noeviction, as deployed. */
+  maxmemory?: string;
+}
+
+export async function startRedis(options: RedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
-  let child: ChildProcess = await launch(port);
+  const extra = options.maxmemory ? ['--maxmemory', options.maxmemory, '--maxmemory-policy', 'noeviction'] : [];
+  let child: ChildProcess = await launch(port, extra);
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
@@ -35,7 +41,7 @@ export async function startRedis(): Promise<TestRedis> {
     },
     async restart() {
       await kill(child);
-      child = await launch(port);
+      child = await launch(port, extra);
     },
     pause() {
       child.kill('SIGSTOP');
@@ -46,8 +52,8 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-async function launch(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()], {
+async function launch(port: number, extra: string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), ...extra], {
     stdio: 'ignore',
   });
   child.on('error', (err) => {

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createRouter } from '../api/app.ts';
+import { MemoryGuard } from '../api/memory-guard.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
 import { startProcessor, type RunningProcessor } from '../../bench/simulator/processor.ts';
@@ -38,16 +39,27 @@ export interface Worker {
 
 const TOKEN = '123';
 
-export async function startStack(): Promise<Stack> {
-  const redisServer = await startRedis();
+export interface StackOptions {
+  /** Redis's maxmemory, e.g. '2mb'; unset: unlimited. */
+  maxmemory?: string;
+  /** The API refuses new payments past this share of maxmemory (REDIS_MEMORY_REFUSE_AT / 100). */
+  refuseAt?: number;
+  /** How often the API reads Redis's memory figures (1 s in production). */
+  memoryReadMs?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const redisServer = await startRedis({ maxmemory: options.maxmemory });
   const redis = new RedisConnection({ address: parseRedisUrl(redisServer.url), offlineQueueLimit: 0 });
   await redis.waitReady(5000);
+  const memory = new MemoryGuard(redis, options.refuseAt ?? 0.9, options.memoryReadMs ?? 1_000);
+  await memory.start();
   const sims: RunningProcessor[] = [
     await startProcessor({ port: 0, fee: 0.05, token: TOKEN, rateLimitSeconds: 5 }),
     await startProcessor({ port: 0, fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
   ];
   const server = http.createServer({ keepAlive: true });
-  createRouter(redis, { instance: 'test' }).attach(server);
+  createRouter(redis, { instance: 'test', memory }).attach(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -93,6 +105,7 @@ export async function startStack(): Promise<Stack> {
     },
     async close() {
       await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+      memory.stop();
       server.closeAllConnections();
       server.close();
       await redis.close();

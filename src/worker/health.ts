@@ -1,6 +1,7 @@
 import type { RedisConnection } from '../redis/connection.ts';
 import { keys, PROCESSORS, type Processor } from '../store/keys.ts';
 import { log } from '../log.ts';
+import { setPastLimit } from '../store/past-limit.ts';
 import type { Health, ProcessorClient } from '../processor/client.ts';
 
 /** The processors allow one health call per 5 s each, shared by every caller. */
@@ -45,10 +46,10 @@ export class HealthMonitor {
   private async tick(): Promise<void> {
     for (const p of PROCESSORS) {
       try {
-        if ((await this.redis.send(['SET', keys.healthLease(p), this.owner, 'NX', 'PX', LEASE_MS])) === 'OK') {
+        if ((await setPastLimit(this.redis, keys.healthLease(p), this.owner, 'NX', 'PX', LEASE_MS)) === 'OK') {
           const health = await this.clients[p].health(2_000);
           const report: HealthReport = { ...health, atMs: Date.now() };
-          await this.redis.send(['SET', keys.health(p), JSON.stringify(report), 'PX', 60_000]);
+          await setPastLimit(this.redis, keys.health(p), JSON.stringify(report), 'PX', 60_000);
         }
         const text = await this.redis.send(['GET', keys.health(p)]);
         if (typeof text !== 'string') continue;

@@ -9,6 +9,8 @@ import { HealthMonitor } from './health.ts';
 import { takeScript, Worker } from './worker.ts';
 import { LedgerWriter, recordScript } from '../ledger/record.ts';
 import { ProcessorClient } from '../processor/client.ts';
+import { foldScript, pruneScript, Retention } from '../ledger/retention.ts';
+import { pastLimitScripts, setPastLimit } from '../store/past-limit.ts';
 
 /** The worker process: forwards queued payments to the processors and writes the ledger. */
 try {
@@ -18,7 +20,7 @@ try {
   // Blocking pops get their own connection so they never hold up other commands.
   const blocking = new RedisConnection({ address: config.redis, offlineQueueLimit: 0 });
   await Promise.all([redis.waitReady(10_000), blocking.waitReady(10_000)]);
-  await Promise.all([takeScript, recordScript].map((script) => script.load(redis)));
+  await Promise.all([takeScript, recordScript, foldScript, pruneScript, ...pastLimitScripts].map((script) => script.load(redis)));
 
   const gate = () => new Gate(config.httpConnectionLimitPerHost, config.backoffBaseMs, config.backoffMaxMs);
   const gates = { default: gate(), fallback: gate() };
@@ -38,8 +40,10 @@ try {
     process.exit(1);
   };
   const purges = { seen: Number(await redis.send(['GET', keys.purges])) };
-  const worker = new Worker({ redis, config, gates, clients, ledger: new LedgerWriter(redis, config.workerId), health, purges, assertLease }, blocking);
+  const worker = new Worker({ redis, config, gates, clients, ledger: new LedgerWriter(redis, config.workerId, undefined, undefined, config.idempotencyRetentionMs), health, purges, assertLease }, blocking);
   health.start();
+  const retention = new Retention(redis, { detailMs: config.ledgerDetailRetentionMs, idempotencyMs: config.idempotencyRetentionMs });
+  retention.start();
 
   // Heartbeat: the consistency report lists live workers; READY_FILE serves container health checks.
   const readyFile = process.env.READY_FILE;
@@ -51,7 +55,7 @@ try {
     const sentAt = Date.now();
     const value = JSON.stringify({ pid: process.pid, inProgress: worker.inProgress, atMs: sentAt });
     const [renewed, purged] = await Promise.all([
-      redis.send(['SET', keys.worker(config.workerId), value, 'PX', leaseMs, ...(leaseHeld ? ['XX'] : [])]),
+      setPastLimit(redis, keys.worker(config.workerId), value, 'PX', leaseMs, ...(leaseHeld ? ['XX'] : [])),
       redis.send(['GET', keys.purges]),
     ]);
     if (renewed !== 'OK' && config.orphanAfterMs > 0) {
@@ -70,6 +74,7 @@ try {
 
   onShutdown(async () => {
     health.stop();
+    retention.stop();
     blocking.disconnect();
     await worker.stop();
     clients.default.close();

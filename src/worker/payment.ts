@@ -3,6 +3,7 @@ import type { LedgerEntry, LedgerWriter } from '../ledger/record.ts';
 import { log } from '../log.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { keys, type Processor, type QueuedPayment } from '../store/keys.ts';
+import { hsetPastLimit } from '../store/past-limit.ts';
 import type { ProcessorClient } from '../processor/client.ts';
 import { GateClosed, sleep, type Gate } from './gate.ts';
 import type { HealthMonitor } from './health.ts';
@@ -78,7 +79,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
         // Written before sending, so a worker killed mid-call restarts pinned here.
         // Only a move away from default costs a write: default is the implied pin.
         markedAt = null;
-        await ctx.redis.send(['HSET', keys.attempts, payment.id, p]);
+        await hsetPastLimit(ctx.redis, keys.attempts, payment.id, p);
         markedAt = p;
       }
       // After the attempts write: whoever adopts this payment later is pinned where it may go now.
@@ -100,7 +101,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
           settle = true;
           gate.failed();
           log.info(`payment on ${p} uncertain (${outcome.reason}); settling there`);
-          await ctx.redis.send(['HSET', keys.settling, payment.id, p]);
+          await hsetPastLimit(ctx.redis, keys.settling, payment.id, p);
           continue;
         case 'failed':
           gate.failed();

@@ -6,10 +6,14 @@ import { decodeEntry, keys, type Processor } from '../store/keys.ts';
 import { sleep } from './gate.ts';
 import { processPayment, type WorkerContext } from './payment.ts';
 
-/** Moves up to N entries from the queue into this worker's in-flight list, atomically. */
+/**
+ * Moves up to N entries from the queue into this worker's in-flight list, atomically.
+ * allow-oom: moving an entry between lists needs no new memory, and a full Redis
+ * must not stop the worker from draining the queue into the books.
+ */
 export const takeScript = new Script(
   'take',
-  `
+  `#!lua flags=allow-oom
 local out = {}
 for i = 1, tonumber(ARGV[1]) do
   local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
@@ -23,7 +27,7 @@ return out
 /** Moves every entry of another worker's in-flight list into ours, atomically. */
 export const adoptScript = new Script(
   'adopt',
-  `
+  `#!lua flags=allow-oom
 local out = {}
 while true do
   local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
@@ -33,6 +37,9 @@ end
 return out
 `,
 );
+
+/** How often an empty queue is polled while Redis is past maxmemory. */
+const OOM_POLL_MS = 50;
 
 /**
  * The worker's loop: keep up to HTTP_CONNECTION_LIMIT payments in progress,
@@ -73,7 +80,12 @@ export class Worker {
       try {
         let entries = (await takeScript.run(this.ctx.redis, [keys.queue, this.inflightKey], [limit - this.active.size])) as string[];
         if (entries.length === 0 && this.running) {
-          const entry = await this.blocking.send(['BLMOVE', keys.queue, this.inflightKey, 'RIGHT', 'LEFT', this.ctx.config.pollTimeoutSeconds]);
+          const entry = await this.blocking.send(['BLMOVE', keys.queue, this.inflightKey, 'RIGHT', 'LEFT', this.ctx.config.pollTimeoutSeconds]).catch(async (err: unknown) => {
+            // Past maxmemory Redis refuses BLMOVE (a script cannot block): poll with the take script instead.
+            if (!isRedisError(err, 'REPLY') || !/: OOM /.test(err.message)) throw err;
+            await sleep(OOM_POLL_MS);
+            return null;
+          });
           entries = typeof entry === 'string' ? [entry] : [];
         }
         for (const entry of entries) this.start(entry, null);

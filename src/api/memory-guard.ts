@@ -1,0 +1,53 @@
+import { log } from '../log.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+
+/**
+ * Keeps Redis's last memory figures, read with INFO memory once a second off the
+ * request path, so POST /payments can refuse new payments well before
+ * `maxmemory`: the headroom left is for the worker to record what processors
+ * already hold. Zero Redis round trips per request. maxmemory 0 (unlimited)
+ * never refuses; neither does a failed read (the enqueue itself then fails or not).
+ */
+export class MemoryGuard {
+  private usedBytes = 0;
+  private maxBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    /** Share of maxmemory (0..1] above which new payments are refused. */
+    private readonly refuseAt: number,
+    private readonly everyMs = 1_000,
+  ) {}
+
+  /** Reads once now, then every `everyMs`. */
+  async start(): Promise<void> {
+    await this.read();
+    this.timer = setInterval(() => void this.read(), this.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** True once used memory has passed the threshold at the last read. */
+  get full(): boolean {
+    return this.maxBytes > 0 && this.usedBytes > this.maxBytes * this.refuseAt;
+  }
+
+  private async read(): Promise<void> {
+    try {
+      const info = String(await this.redis.send(['INFO', 'memory']));
+      this.usedBytes = field(info, 'used_memory');
+      this.maxBytes = field(info, 'maxmemory');
+    } catch (err) {
+      log.debug('reading Redis memory figures failed', err);
+    }
+  }
+}
+
+function field(info: string, name: string): number {
+  const match = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
+  return match ? Number(match[1]) : 0;
+}
