@@ -13,7 +13,7 @@
  *   ledger:<processor>:total (hash)              all-time count and cents; 'folded': log members folded so far
  *   ledger:<processor>:folded (hash)             bucket -> "offset:cents," per folded payment (offset = ms within the bucket)
  *   ledger:retention (hash)                      'accepted'/'done': entries pruned so far; 'cursor': the prune's HSCAN cursor
- *   purges (counter)                             bumped by every purge; workers drop older in-flight work
+ *   purges (counter)                             bumped by every purge; workers then drop what left their in-flight lists
  *
  * Retention (src/ledger/retention.ts, run by the worker in small batches):
  *   - log members with requestedAt older than LEDGER_DETAIL_RETENTION move into

@@ -6,8 +6,8 @@ import { keys } from './keys.ts';
  * Empties queue, in-flight lists, ledger and duplicate keys in one atomic step,
  * and bumps the purge counter. What was in flight is gone from these books for
  * good: the ledger only records a payment still in its worker's in-flight list,
- * and a worker that sees the counter move (within a heartbeat, 1 s) drops its
- * older payments without calling a processor again.
+ * and a worker that sees the counter move (within a heartbeat, 1 s) drops the
+ * payments it holds that are no longer in that list, before calling a processor again.
  * KEYS is fine here: the keyspace holds a few dozen keys, and purge is a test's setup.
  */
 const script = new Script(

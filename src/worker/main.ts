@@ -39,8 +39,8 @@ try {
     process.stderr.write(`worker ${config.workerId}: heartbeat not renewed for ${Math.round((Date.now() - renewedAt) / 1000)} s; exiting so that its payments are resumed once, elsewhere or at restart\n`);
     process.exit(1);
   };
-  const purges = { seen: Number(await redis.send(['GET', keys.purges])) };
-  const worker = new Worker({ redis, config, gates, clients, ledger: new LedgerWriter(redis, config.workerId, undefined, undefined, config.idempotencyRetentionMs), health, purges, assertLease }, blocking);
+  let purges = Number(await redis.send(['GET', keys.purges]));
+  const worker = new Worker({ redis, config, gates, clients, ledger: new LedgerWriter(redis, config.workerId, undefined, undefined, config.idempotencyRetentionMs), health, purged: new Set(), assertLease }, blocking);
   health.start();
   const retention = new Retention(redis, { detailMs: config.ledgerDetailRetentionMs, idempotencyMs: config.idempotencyRetentionMs });
   retention.start();
@@ -64,7 +64,10 @@ try {
     }
     leaseHeld = true;
     renewedAt = sentAt;
-    purges.seen = Number(purged);
+    if (Number(purged) !== purges) {
+      purges = Number(purged);
+      await worker.dropPurged();
+    }
     if (readyFile) writeFileSync(readyFile, String(Date.now()));
   };
   await beat();

@@ -81,7 +81,7 @@ function context(processors: Record<Processor, FakeProcessor>, env: Record<strin
   const gate = () => new Gate(10, config.backoffBaseMs, config.backoffMaxMs);
   const gates = { default: gate(), fallback: gate() };
   open.push(...Object.values(processors), ...Object.values(clients), { close: () => Object.values(gates).forEach((g) => g.close()) });
-  return { redis, config, gates, clients, ledger: new LedgerWriter(redis, 'w1'), health: new HealthMonitor(redis, clients, 'w1', () => {}), purges: { seen: 0 } };
+  return { redis, config, gates, clients, ledger: new LedgerWriter(redis, 'w1'), health: new HealthMonitor(redis, clients, 'w1', () => {}), purged: new Set() };
 }
 
 /** A payment as the worker holds it: in its in-flight list. */

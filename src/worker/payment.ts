@@ -16,8 +16,8 @@ export interface WorkerContext {
   clients: Record<Processor, ProcessorClient>;
   ledger: LedgerWriter;
   health: HealthMonitor;
-  /** The purge counter as last read; a payment taken before it moved is dropped. */
-  purges: { seen: number };
+  /** In-flight entries a purge removed from Redis: dropped before any further processor call. */
+  purged: Set<string>;
   /** Called before every call to a processor: exits when this worker's lease may have lapsed. */
   assertLease?: () => void;
 }
@@ -41,7 +41,6 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
   let settle = pinned !== null; // ask the processor before sending again
   let sentTo: Processor | null = pinned; // a processor that may hold the payment
   let duplicateThenMissing = 0;
-  const purgesAtStart = ctx.purges.seen;
 
   for (;;) {
     const target: Processor = pinned ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
@@ -57,7 +56,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
       if (err instanceof GateClosed) return;
       throw err;
     }
-    if (ctx.purges.seen !== purgesAtStart) {
+    if (ctx.purged.delete(payment.entry)) {
       gate.release();
       log.info(`payment ${payment.id} dropped: purged while in flight`);
       return;

@@ -152,6 +152,22 @@ export class Worker {
     }
   }
 
+  /**
+   * After a purge: the payments in progress that are no longer in our in-flight
+   * list were purged (taken before it); they are dropped before their next
+   * processor call. Those taken after it are in the list and go on.
+   */
+  async dropPurged(): Promise<void> {
+    const listed = new Set((await this.ctx.redis.send(['LRANGE', this.inflightKey, 0, -1])) as string[]);
+    let dropped = 0;
+    for (const entry of this.active.keys()) {
+      if (listed.has(entry)) continue;
+      this.ctx.purged.add(entry);
+      dropped++;
+    }
+    if (dropped > 0) log.warn(`purged while in flight: ${dropped} payments dropped from this worker`);
+  }
+
   /** Starts entries already in our in-flight list, pinned where they may have been sent. */
   private async resume(entries: string[]): Promise<void> {
     const ids = entries.map((entry) => decodeEntry(entry)?.id ?? '');
@@ -170,6 +186,7 @@ export class Worker {
       .catch((err) => log.error('payment processing stopped unexpectedly', err))
       .finally(() => {
         this.active.delete(entry);
+        this.ctx.purged.delete(entry);
         const wake = this.slotFreed;
         this.slotFreed = null;
         wake?.();
