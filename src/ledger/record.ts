@@ -85,13 +85,19 @@ export class LedgerWriter {
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
 
+  private readonly lingerMs: number;
+  private readonly maxBatch: number;
+  private readonly retentionMs: number;
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly worker: string,
-    private readonly lingerMs = 2,
-    private readonly maxBatch = 100,
-    private readonly retentionMs = IDEMPOTENCY_RETENTION_MS,
-  ) {}
+    options: { lingerMs?: number; maxBatch?: number; retentionMs?: number } = {},
+  ) {
+    this.lingerMs = options.lingerMs ?? 2;
+    this.maxBatch = options.maxBatch ?? 100;
+    this.retentionMs = options.retentionMs ?? IDEMPOTENCY_RETENTION_MS;
+  }
 
   /** Resolves once the ledger has the payment (false: already there, or purged); rejects if the write failed. */
   write(item: Processed): Promise<boolean> {

@@ -40,7 +40,7 @@ try {
     process.exit(1);
   };
   let purges = Number(await redis.send(['GET', keys.purges]));
-  const worker = new Worker({ redis, config, gates, clients, ledger: new LedgerWriter(redis, config.workerId, undefined, undefined, config.idempotencyRetentionMs), health, purged: new Set(), assertLease }, blocking);
+  const worker = new Worker({ redis, config, gates, clients, ledger: new LedgerWriter(redis, config.workerId, { retentionMs: config.idempotencyRetentionMs }), health, purged: new Set(), assertLease }, blocking);
   health.start();
   const retention = new Retention(redis, { detailMs: config.ledgerDetailRetentionMs, idempotencyMs: config.idempotencyRetentionMs });
   retention.start();
