@@ -5,7 +5,7 @@ import { keys } from '../src/store/keys.ts';
 import { groupThrottled } from '../deploy/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
 import { family, readState, SOCKETS } from '../deploy/local/stack.ts';
-import { containerPids, socketInside, stackContainers } from '../deploy/docker/containers.ts';
+import { containerCpuSeconds, containerPids, socketInside, stackContainers } from '../deploy/docker/containers.ts';
 
 /**
  * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from
@@ -17,6 +17,8 @@ import { containerPids, socketInside, stackContainers } from '../deploy/docker/c
 interface Sampled {
   name: string;
   pids: () => number[];
+  /** CPU seconds used so far, when known better than by summing the live processes. */
+  cpuSeconds?: () => number | null;
   cgroupDirs: string[];
 }
 
@@ -26,7 +28,7 @@ function sampledServices(): { services: Sampled[]; redisSocket: string } {
     const redis = containers.find((c) => c.name === 'redis');
     const order = ['redis', 'api1', 'api2', 'worker', 'nginx'];
     return {
-      services: containers.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)).map((c) => ({ name: c.name, pids: () => containerPids(c), cgroupDirs: c.cgroupDirs })),
+      services: containers.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)).map((c) => ({ name: c.name, pids: () => containerPids(c), cpuSeconds: () => containerCpuSeconds(c), cgroupDirs: c.cgroupDirs })),
       // Redis listens only on a socket in the containers' shared volume: reach it through /proc.
       redisSocket: redis ? socketInside(redis, '/sockets/redis.sock') : '/nonexistent/redis.sock',
     };
@@ -110,7 +112,7 @@ export class Sampler {
       const pids = s.pids();
       bytes[s.name] = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
       anon[s.name] = pids.reduce((sum, pid) => sum + (anonBytes(pid) ?? 0), 0);
-      const cpu = pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+      const cpu = s.cpuSeconds?.() ?? pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
       const previous = this.lastCpu.get(s.name);
       if (previous !== undefined && this.lastAt > 0) percent[s.name] = (100 * (cpu - previous)) / ((now - this.lastAt) / 1000);
       this.lastCpu.set(s.name, cpu);

@@ -90,3 +90,21 @@ export function containerAddress(service: string, project = PROJECT): string | n
   if (!id) return null;
   return docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', id]).split(' ')[0] || null;
 }
+
+/**
+ * CPU seconds the container's cgroup has used since it started. Unlike a sum over
+ * the processes alive now, it never goes back when a short-lived process (a
+ * healthcheck) exits.
+ */
+export function containerCpuSeconds(container: Container): number | null {
+  for (const dir of container.cgroupDirs) {
+    try {
+      if (existsSync(join(dir, 'cpuacct.usage'))) return Number(readFileSync(join(dir, 'cpuacct.usage'), 'utf8')) / 1e9;
+      const m = /usage_usec (\d+)/.exec(readFileSync(join(dir, 'cpu.stat'), 'utf8'));
+      if (m) return Number(m[1]) / 1e6;
+    } catch {
+      // not this hierarchy
+    }
+  }
+  return null;
+}

@@ -4,15 +4,16 @@
  * Node's memory), next to the limits Docker applied.
  */
 import { cpuSeconds, rssBytes } from '../local/procs.ts';
-import { appliedLimits, containerPids, stackContainers } from './containers.ts';
+import { appliedLimits, containerCpuSeconds, containerPids, stackContainers } from './containers.ts';
 
 const containers = stackContainers();
 if (containers.length === 0) {
   console.log('no container of the stack runs (make up starts it)');
   process.exit(0);
 }
-const cpu = (pids: number[]) => pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
-const before = containers.map((c) => cpu(containerPids(c)));
+// CPU from the cgroup (healthcheck processes come and go); the live processes' sum otherwise.
+const cpu = (c: (typeof containers)[number]) => containerCpuSeconds(c) ?? containerPids(c).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+const before = containers.map(cpu);
 await new Promise((r) => setTimeout(r, 1000));
 const limits = appliedLimits();
 console.log(`${'service'.padEnd(10)}${'host pid'.padEnd(10)}${'procs'.padStart(6)}${'rss'.padStart(10)}${'cpu'.padStart(7)}  limits`);
@@ -21,5 +22,5 @@ containers.forEach((c, i) => {
   const rss = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
   const l = limits[c.name];
   const applied = l ? `cpu ${l.nanoCpus / 1e9}, shares ${l.cpuShares}, memory ${Math.round(l.memory / 2 ** 20)}MB` : '-';
-  console.log(`${c.name.padEnd(10)}${String(c.pid).padEnd(10)}${String(pids.length).padStart(6)}${`${(rss / 2 ** 20).toFixed(1)}MB`.padStart(10)}${`${Math.round((cpu(pids) - before[i]!) * 100)}%`.padStart(7)}  ${applied}`);
+  console.log(`${c.name.padEnd(10)}${String(c.pid).padEnd(10)}${String(pids.length).padStart(6)}${`${(rss / 2 ** 20).toFixed(1)}MB`.padStart(10)}${`${Math.round((cpu(c) - before[i]!) * 100)}%`.padStart(7)}  ${applied}`);
 });
