@@ -31,7 +31,9 @@ describe('deploy/docker-compose.yml', () => {
 
   test('host networking, privileged mode and replicas are each named', () => {
     const broken = parseYaml(
-      readFileSync('deploy/docker-compose.yml', 'utf8').replace('  worker:\n', '  worker:\n    network_mode: host\n    privileged: "true"\n').replace('      resources:\n        limits:\n          cpus: "0.40"', '      replicas: "2"\n      resources:\n        limits:\n          cpus: "0.40"'),
+      readFileSync('deploy/docker-compose.yml', 'utf8')
+        .replace('  worker:\n', '  worker:\n    network_mode: host\n    privileged: "true"\n')
+        .replace(/(\n  worker:\n[\s\S]*?\n)(      resources:\n)/, '$1      replicas: "2"\n$2'),
     ) as Record<string, never>;
     const problems = contestViolations(broken).join('\n');
     assert.match(problems, /network mode: service worker sets network_mode/);
@@ -44,7 +46,9 @@ describe('deploy/docker-compose.yml', () => {
   });
 
   test('limits above the budget are named with their sum', () => {
-    const broken = parseYaml(readFileSync('deploy/docker-compose.yml', 'utf8').replace('cpus: "0.40"', 'cpus: "0.90"')) as Record<string, never>;
+    // The worker's quota half a CPU higher: the total becomes 2.00.
+    const text = readFileSync('deploy/docker-compose.yml', 'utf8').replace(/(\n  worker:\n[\s\S]*?cpus: )"([\d.]+)"/, (_, head: string, cpus: string) => `${head}"${(Number(cpus) + 0.5).toFixed(2)}"`);
+    const broken = parseYaml(text) as Record<string, never>;
     assert.ok(contestViolations(broken).some((p) => /^total CPU: limits sum to 2.00, above 1.5/.test(p)), contestViolations(broken).join('\n'));
   });
 

@@ -51,7 +51,7 @@ describe('make up (local processes)', () => {
     assert.deepEqual(services.filter((s) => !s.name.startsWith('processor-')).map((s) => s.name), ['redis', 'api1', 'api2', 'worker', 'nginx']);
     for (const s of services) assert.ok(alive(s.pid), `${s.name} is running`);
     const api1 = services.find((s) => s.name === 'api1')!;
-    assert.match(api1.limits, /cgroup v[12]: cpu 0.35, shares 65536, memory 70MB|none \(/);
+    assert.match(api1.limits, /cgroup v[12]: cpu 0.3, shares 65536, memory 70MB|none \(/);
   });
 
   test('payments through :9999 reach both API instances, and one stopped mid-run fails no request', async () => {
