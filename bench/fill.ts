@@ -33,7 +33,7 @@ const baseline = await used();
 let accepted = 0;
 let refusedWith = '';
 let refusals = 0;
-let otherErrors = 0;
+const otherErrors = new Map<string, number>();
 let round = 0;
 const started = Date.now();
 // Post in rounds of 200; every 10th round, wait for the books and compare them with the processors.
@@ -49,7 +49,10 @@ while (refusals < 1000) {
     else if (r.status === 503 && r.body.includes('nearly full')) {
       refusals++;
       refusedWith = r.body;
-    } else otherErrors++;
+    } else {
+      const key = `${r.status} ${r.body.trim()}`;
+      otherErrors.set(key, (otherErrors.get(key) ?? 0) + 1);
+    }
   }
   if (++round % 10 === 0 || refusals > 0) {
     const m = await booksMatch(accepted);
@@ -58,7 +61,7 @@ while (refusals < 1000) {
 }
 const m = await booksMatch(accepted);
 const full = await used();
-console.log(`maxmemory ${maxmemory}: ${accepted} payments accepted in ${((Date.now() - started) / 1000).toFixed(1)} s, then ${refusals} refused with 503 ${refusedWith}; other errors: ${otherErrors}`);
+console.log(`maxmemory ${maxmemory}: ${accepted} payments accepted in ${((Date.now() - started) / 1000).toFixed(1)} s, then ${refusals} refused with 503 ${refusedWith}; other answers: ${otherErrors.size === 0 ? 'none' : [...otherErrors].map(([k, n]) => `${n} x ${k}`).join('; ')}`);
 console.log(`books ${m.books} = processors ${m.processors} (count and amount, both processors); nothing lost`);
 console.log(`memory per payment, all retained (guards + ledger detail): ${Math.round((full - baseline) / accepted)} bytes (used_memory ${baseline.toLocaleString()} -> ${full.toLocaleString()})`);
 for (const p of PROCESSORS) while ((await fold(stack.redis, p, Date.now() + 1, 500)) > 0);

@@ -39,8 +39,14 @@ export class MemoryGuard {
   private async read(): Promise<void> {
     try {
       const info = String(await this.redis.send(['INFO', 'memory']));
+      const wasFull = this.full;
       this.usedBytes = field(info, 'used_memory');
       this.maxBytes = field(info, 'maxmemory');
+      if (this.full !== wasFull) {
+        const figures = `Redis used_memory ${this.usedBytes} of maxmemory ${this.maxBytes} (threshold ${Math.round(this.refuseAt * 100)}%)`;
+        if (this.full) log.error(`refusing new payments: ${figures}; free space or raise maxmemory`);
+        else log.warn(`accepting payments again: ${figures}`);
+      }
     } catch (err) {
       log.debug('reading Redis memory figures failed', err);
     }

@@ -26,8 +26,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /**
  * The one place where errors become responses. An HttpError shows its message
- * (written for the client; a 5XX is logged with its cause); anything else is a
- * bug: logged with its stack, answered with a generic 500.
+ * (written for the client; a 5XX with a cause is logged with it, while one
+ * without is a decision whoever made it has logged, e.g. a full store, which
+ * would otherwise log once per refused request); anything else is a bug:
+ * logged with its stack, answered with a generic 500.
  */
 export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
@@ -35,7 +37,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
     return;
   }
   if (err instanceof HttpError) {
-    if (err.status >= 500) log.error(`${err.status}: ${err.message}`, err.cause, { stack: err.status === 500 });
+    if (err.status >= 500 && err.cause !== undefined) log.error(`${err.status}: ${err.message}`, err.cause, { stack: err.status === 500 });
     sendJson(res, err.status, { error: err.message }, err.headers);
     return;
   }
