@@ -9,6 +9,8 @@ import { LedgerWriter, recordScript } from '../ledger/record.ts';
 import { log } from '../log.ts';
 import { ProcessorClient } from '../processor/client.ts';
 import { RedisConnection } from '../redis/connection.ts';
+import type { RedisArg } from '../redis/encode.ts';
+import { RedisError } from '../redis/errors.ts';
 import { parseRedisUrl } from '../redis/url.ts';
 import { decodeEntry, encodeEntry, keys, type Processor } from '../store/keys.ts';
 import { startRedis, type TestRedis } from '../testing/redis-server.ts';
@@ -25,19 +27,23 @@ interface FakeProcessor {
   posts: number;
   lookups: number;
   rows: Map<string, { amount: number; requestedAt: string }>;
+  /** What the attempts hash said for the payment when each POST arrived. */
+  pinsSeen: (string | null)[];
   close(): void;
 }
 
-async function fakeProcessor(behaviour: 'insert-then-500' | '422-then-404' | 'normal'): Promise<FakeProcessor> {
-  const fake = { posts: 0, lookups: 0, rows: new Map<string, { amount: number; requestedAt: string }>() } as FakeProcessor;
+async function fakeProcessor(behaviour: 'insert-then-500' | '422-then-404' | '500-once' | 'always-500' | 'normal'): Promise<FakeProcessor> {
+  const fake = { posts: 0, lookups: 0, rows: new Map<string, { amount: number; requestedAt: string }>(), pinsSeen: [] } as unknown as FakeProcessor;
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
-    req.on('end', () => {
+    req.on('end', async () => {
       if (req.method === 'POST') {
         fake.posts++;
         const p = JSON.parse(body) as { correlationId: string; amount: number; requestedAt: string };
+        fake.pinsSeen.push((await redis.send(['HGET', keys.attempts, p.correlationId])) as string | null);
         if (behaviour === '422-then-404') return res.writeHead(422).end('{}');
+        if (behaviour === 'always-500' || (behaviour === '500-once' && fake.posts === 1)) return res.writeHead(500).end('{}');
         fake.rows.set(p.correlationId, { amount: p.amount, requestedAt: p.requestedAt });
         return res.writeHead(behaviour === 'insert-then-500' ? 500 : 200).end('{}');
       }
@@ -101,6 +107,32 @@ describe('a processor that misbehaves', () => {
     assert.ok(processors.default.lookups >= 1, 'default was asked before the payment moved');
     assert.equal(await redis.send(['HGET', keys.total('default'), 'count']), '1', 'the ledger has it on default');
     assert.equal(await redis.send(['LLEN', keys.inflight('w1')]), 0, 'released from the in-flight list');
+  });
+
+  test('after a pin write whose outcome is unknown, the payment is pinned again before it goes anywhere', async () => {
+    const processors = { default: await fakeProcessor('500-once'), fallback: await fakeProcessor('always-500') };
+    const ctx = context(processors, { ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
+    // The first write of the "fallback" pin lands in Redis, but its reply is lost.
+    let tripped = false;
+    ctx.redis = new Proxy(redis, {
+      get(target, prop) {
+        if (prop !== 'send') return Reflect.get(target, prop);
+        return async (args: readonly RedisArg[]) => {
+          const reply = await target.send(args);
+          if (!tripped && args.includes(keys.attempts) && args.includes('fallback')) {
+            tripped = true;
+            throw new RedisError('UNCERTAIN', 'EVALSHA', 'connection lost after sending');
+          }
+          return reply;
+        };
+      },
+    });
+    const payment = await inFlight();
+    await processPayment(ctx, payment, null);
+    assert.ok(tripped, 'the scenario reached the pin write');
+    assert.equal(processors.fallback.posts, 0, 'the uncertain pin write was followed by a call to fallback');
+    assert.deepEqual(processors.default.pinsSeen, [null, 'default'], 'default was called while the attempts hash said fallback: a restart would settle it there');
+    assert.equal(await redis.send(['HGET', keys.total('default'), 'count']), '1');
   });
 
   test('a processor that answers 422 and then 404 for the same payment is retried with backoff, not in a tight loop', async () => {

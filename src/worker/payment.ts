@@ -42,8 +42,10 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
   let sentTo: Processor | null = pinned; // a processor that may hold the payment
   let duplicateThenMissing = 0;
 
+  let movingTo: Processor | null = null; // chosen before asking the last processor: go there once it said no
   for (;;) {
-    const target: Processor = pinned ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
+    const target: Processor = pinned ?? movingTo ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
+    movingTo = null;
     // Moving away from a processor that may hold the payment: ask it first.
     const leaving = sentTo !== null && sentTo !== target;
     const p = leaving ? sentTo! : target;
@@ -70,7 +72,10 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
         if (duplicateThenMissing > 0) await disagreementPause(ctx, payment, p, duplicateThenMissing);
         settle = false;
         if (leaving) {
+          // Not there: go where the payment was headed. Choosing again now would see the last
+          // processor's pause over (the lookup waited it out) and go back to it, for ever.
           sentTo = null;
+          movingTo = target;
           continue;
         }
       }
