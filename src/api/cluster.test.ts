@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { freePort, startRedis, type TestRedis } from '../testing/redis-server.ts';
+import { startApiProcess } from '../testing/api-process.ts';
+import { startRedis, type TestRedis } from '../testing/redis-server.ts';
 
 /** WORKERS=2: one API instance as two processes sharing its port (node:cluster). */
 let redis: TestRedis;
@@ -12,13 +13,7 @@ let url: string;
 
 before(async () => {
   redis = await startRedis();
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  api = spawn(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
-    env: { ...process.env, WORKERS: '2', PORT: String(port), REDIS_URL: redis.url, INSTANCE: 'cluster' },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  ({ url, child: api } = await startApiProcess({ WORKERS: '2', REDIS_URL: redis.url, INSTANCE: 'cluster' }));
 });
 after(async () => {
   if (api.exitCode === null) api.kill('SIGKILL');

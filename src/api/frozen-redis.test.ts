@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { freePort, startRedis, type TestRedis } from '../testing/redis-server.ts';
+import { startApiProcess } from '../testing/api-process.ts';
+import { startRedis, type TestRedis } from '../testing/redis-server.ts';
 
 /**
  * Redis frozen (SIGSTOP: its sockets stay open, nothing answers), against the
@@ -17,13 +18,7 @@ let url: string;
 
 before(async () => {
   redis = await startRedis();
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  api = spawn(process.execPath, ['--max-old-space-size=40', '--import', 'tsx', 'src/api/main.ts'], {
-    env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, INSTANCE: 'frozen', REDIS_COMMAND_TIMEOUT: '', LOG_LEVEL: 'CRITICAL' },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 150 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  ({ url, child: api } = await startApiProcess({ REDIS_URL: redis.url, INSTANCE: 'frozen', REDIS_COMMAND_TIMEOUT: '', LOG_LEVEL: 'CRITICAL' }, ['--max-old-space-size=40']));
 });
 after(async () => {
   redis.resume();
