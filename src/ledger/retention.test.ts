@@ -7,7 +7,7 @@ import { encodeEntry, keys, type Processor } from '../store/keys.ts';
 import { enqueue } from '../store/enqueue.ts';
 import { purge } from '../store/purge.ts';
 import { record } from './record.ts';
-import { fold, pruneStep } from './retention.ts';
+import { fold, pruneStep, Retention } from './retention.ts';
 import { summarize, NO_FROM, NO_TO } from './summary.ts';
 import { readBooks, bookProblems } from '../consistency/books.ts';
 
@@ -146,4 +146,15 @@ test('a replay of an id whose guards were pruned is released, not counted twice'
   // A payment first requested long after acceptance (within the retention) is still recorded.
   const slow = await ledger([{ id: 'slow', processor: 'default', ms: t0 + day + 3_600_000, cents: 500 }], t0 + day);
   assert.deepEqual(slow, [true], 'a genuine late request is recorded');
+});
+
+test('the worker starts a prune pass a tenth of the retention after start, not at once', async () => {
+  await purge(redis);
+  const t0 = Date.now() - 10_000;
+  await ledger([{ id: 'old-guard', processor: 'default', ms: t0, cents: 100 }], t0);
+  const retention = new Retention(redis, { detailMs: 3600_000, idempotencyMs: 1_000 }); // passes every 100 ms
+  await retention.tick(Date.now());
+  assert.equal(await redis.send(['HEXISTS', keys.done, 'old-guard']), 1, 'pruned before the first pass was due');
+  await retention.tick(Date.now() + 150);
+  assert.equal(await redis.send(['HEXISTS', keys.done, 'old-guard']), 0, 'not pruned once the pass was due');
 });
