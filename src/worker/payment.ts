@@ -40,9 +40,9 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
   let markedAt: Processor | null = pinned ?? 'default';
   let settle = pinned !== null; // ask the processor before sending again
   let sentTo: Processor | null = pinned; // a processor that may hold the payment
+  let movingTo: Processor | null = null; // chosen before asking the last processor: go there once it said no
   let duplicateThenMissing = 0;
 
-  let movingTo: Processor | null = null; // chosen before asking the last processor: go there once it said no
   for (;;) {
     const target: Processor = pinned ?? movingTo ?? choose(config.routingPolicy, ctx.gates.default.consecutiveFailures, config.maxRetries, processorStates(ctx));
     movingTo = null;
