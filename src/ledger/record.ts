@@ -61,15 +61,17 @@ export interface Processed {
 /** Default IDEMPOTENCY_RETENTION: 24 h. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600_000;
 
+/** KEYS[5..12] of the record script: log, bucket counts, bucket cents and totals, default then fallback. */
+const LEDGER_KEYS = PROCESSORS.flatMap((p) => [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p)]);
+
 /**
  * Records a batch; per payment, false when it was already recorded (or released
  * as pruned, see above) or is no longer this worker's.
  */
 export async function record(redis: RedisConnection, worker: string, batch: readonly Processed[], retentionMs = IDEMPOTENCY_RETENTION_MS): Promise<boolean[]> {
-  const ledgerKeys = PROCESSORS.flatMap((p) => [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p)]);
   const args: (string | number)[] = [BUCKET_MS, retentionMs];
   for (const { payment, entry } of batch) args.push(payment.id, entry.processor, entry.requestedAtMs, entry.cents, payment.entry, payment.acceptedAtMs);
-  const reply = (await recordScript.run(redis, [keys.done, keys.inflight(worker), keys.attempts, keys.settling, ...ledgerKeys, keys.accepted], args)) as number[];
+  const reply = (await recordScript.run(redis, [keys.done, keys.inflight(worker), keys.attempts, keys.settling, ...LEDGER_KEYS, keys.accepted], args)) as number[];
   return reply.map((fresh) => fresh === 1);
 }
 
