@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * Per-processor flow control: a bound on requests in flight, and a pause after
  * failures that grows exponentially (capped). After a failure only one request
@@ -18,10 +20,6 @@ export class Gate {
     private readonly backoffBaseMs: number,
     private readonly backoffMaxMs: number,
   ) {}
-
-  get inFlight(): number {
-    return this.active;
-  }
 
   /** Failed calls in a row, across payments; zero after any success. */
   get consecutiveFailures(): number {
@@ -91,6 +89,5 @@ export class GateClosed extends Error {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** The worker's pauses. TODO(integrator): worker.ts and payment.ts import this from node:timers/promises directly; then drop it here. */
+export { sleep };
