@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { startProcessor } from './simulator/processor.ts';
+import { startProcessor } from './standin/processor/processor.ts';
 import { freePort, startRedis } from '../src/testing/redis-server.ts';
 
 const COUNT = Number(process.argv[2] ?? 5000);

@@ -8,9 +8,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { httpStatus } from '../deploy/local/procs.ts';
-import { containerAddress } from '../deploy/docker/containers.ts';
-import { readCompose, services as composeServices } from '../deploy/local/compose.ts';
+import { httpStatus } from './standin/local/procs.ts';
+import { containerAddress } from './standin/docker/containers.ts';
+import { readCompose, services as composeServices } from './standin/local/compose.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { Sampler } from './sampler.ts';

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
 import { keys } from '../src/store/keys.ts';
-import { groupThrottled } from '../deploy/local/cgroups.ts';
-import { anonBytes, cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
-import { family, readState, SOCKETS } from '../deploy/local/stack.ts';
-import { containerCpuSeconds, containerPids, socketInside, stackContainers } from '../deploy/docker/containers.ts';
+import { groupThrottled } from './standin/local/cgroups.ts';
+import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
+import { family, readState, SOCKETS } from './standin/local/stack.ts';
+import { containerCpuSeconds, containerPids, socketInside, stackContainers } from './standin/docker/containers.ts';
 
 /**
  * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from

@@ -7,7 +7,7 @@ import { createRouter } from '../api/app.ts';
 import { MemoryGuard } from '../api/memory-guard.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
-import { startProcessor, type RunningProcessor } from '../../bench/simulator/processor.ts';
+import { startProcessor, type RunningProcessor } from '../../bench/standin/processor/processor.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 
 /**

@@ -1,5 +1,5 @@
 // CLI: PORT, HOST, TRANSACTION_FEE (required), RATE_LIMIT_SECONDS, TOKEN.
-//   TRANSACTION_FEE=0.05 PORT=8001 node --import tsx bench/simulator/main.ts
+//   TRANSACTION_FEE=0.05 PORT=8001 node --import tsx bench/standin/processor/main.ts
 import { startProcessor, type ProcessorOptions } from './processor.ts';
 
 class ConfigError extends Error {}

@@ -62,4 +62,4 @@ export function substitute(text: string, vars: Record<string, string | undefined
 }
 
 // The .env reader lives in src/ because `make consistency` reads the same file.
-export { readDotEnv } from '../../src/dotenv.ts';
+export { readDotEnv } from '../../../src/dotenv.ts';

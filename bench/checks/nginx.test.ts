@@ -6,7 +6,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../src/testing/redis-server.ts';
+import { freePort } from '../../src/testing/redis-server.ts';
 
 /**
  * deploy/nginx.conf, run for real on free ports in front of stand-in APIs on its

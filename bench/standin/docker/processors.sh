@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# The payment processors for the Docker way: up starts deploy/processors.yml unless
+# The payment processors for the Docker way: up starts bench/standin/docker/processors.yml unless
 # processors already run (their containers, whoever started them); down stops them
 # only when up started them. When the processor image is the offline stand-in (our
-# simulator, see standin/processor.Dockerfile), processors.standin.yml leaves out
+# simulator, see images/processor.Dockerfile), processors.standin.yml leaves out
 # the PostgreSQL services it does not use.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 IMAGE=zanfranceschi/payment-processor:amd64-20250807222453
 MARK=.run/docker-processors
 
-files=(-f deploy/processors.yml)
+files=(-f bench/standin/docker/processors.yml)
 if [ "$(docker image inspect -f '{{index .Config.Labels "rinha.standin"}}' "$IMAGE" 2>/dev/null)" = true ]; then
-  files+=(-f deploy/processors.standin.yml)
+  files+=(-f bench/standin/docker/processors.standin.yml)
 fi
 
 running() { docker ps -q --filter "label=com.docker.compose.service=$1" --filter status=running | grep -q .; }

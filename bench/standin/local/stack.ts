@@ -1,6 +1,6 @@
 /**
  * The compose topology as local processes, for machines without a Docker engine:
- *   node --import tsx deploy/local/stack.ts up | down | ps | logs
+ *   node --import tsx bench/standin/local/stack.ts up | down | ps | logs
  * Services, commands, environment and limits come from deploy/docker-compose.yml;
  * nginx and Redis read deploy/nginx.conf and deploy/redis.conf with container
  * paths mapped into .run/. Processor simulators start on :8001/:8002 when
@@ -12,10 +12,10 @@ import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writ
 import { basename, join, resolve } from 'node:path';
 import { createGroup, removeGroup, type Limits } from './cgroups.ts';
 import { readCompose, readDotEnv, services, substitute, type ServiceSpec } from './compose.ts';
-import { contestViolations } from '../rules.ts';
+import { contestViolations } from '../../checks/rules.ts';
 import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssBytes, waitUntil } from './procs.ts';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = resolve(import.meta.dirname, '../../..');
 export const RUN = join(ROOT, '.run');
 const STATE = join(RUN, 'state.json');
 // A unix socket path must fit in 108 bytes: from a deep checkout, sockets go to /tmp.
@@ -115,7 +115,7 @@ async function ready(service: RunningService): Promise<boolean> {
 async function startSimulator(name: string, port: number, fee: string): Promise<RunningService | null> {
   if (await portAnswers(port)) return null;
   const env = { ...process.env, PORT: String(port), TRANSACTION_FEE: fee };
-  const launched = launch(name, { cpus: null, memoryBytes: null, cpuShares: 1024 }, [process.execPath, '--import', 'tsx', 'bench/simulator/main.ts'], env);
+  const launched = launch(name, { cpus: null, memoryBytes: null, cpuShares: 1024 }, [process.execPath, '--import', 'tsx', 'bench/standin/processor/main.ts'], env);
   await waitUntil(`${name} simulator on :${port}`, () => portAnswers(port), 15_000);
   return { name, listen: `:${port}`, ...launched, limits: `${launched.limits} (stands in for an external service)` };
 }
@@ -136,11 +136,11 @@ function supervisorPid(): number | null {
   return ours({ pid, command: "supervise.ts" }) ? pid : null;
 }
 
-/** Started last by `make up`: it restarts services that exit (deploy/local/supervise.ts). */
+/** Started last by `make up`: it restarts services that exit (bench/standin/local/supervise.ts). */
 function startSupervisor(): void {
   if (supervisorPid() !== null) return;
   const out = openSync(join(RUN, 'logs', 'supervisor.log'), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'deploy/local/supervise.ts')], { cwd: ROOT, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/standin/local/supervise.ts')], { cwd: ROOT, detached: true, stdio: ['ignore', out, out] });
   child.unref();
   writeFileSync(SUPERVISOR, String(child.pid));
 }

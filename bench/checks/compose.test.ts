@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCompose, readDotEnv, services, substitute } from './local/compose.ts';
+import { readCompose, readDotEnv, services, substitute } from '../standin/local/compose.ts';
 import { contestViolations } from './rules.ts';
-import { parseYaml } from './local/yaml.ts';
+import { parseYaml } from '../standin/local/yaml.ts';
 
 const compose = readCompose('deploy/docker-compose.yml');
 
@@ -83,7 +83,7 @@ describe('compose schema', () => {
     assert.match(out, new RegExp(`^bind redis ${root}/deploy/redis.conf$`, 'm'), out);
   });
 
-  for (const files of [['deploy/processors.yml'], ['deploy/processors.yml', 'deploy/processors.standin.yml']]) {
+  for (const files of [['bench/standin/docker/processors.yml'], ['bench/standin/docker/processors.yml', 'bench/standin/docker/processors.standin.yml']]) {
     test(`${files.join(' + ')} loads with compose-go, the loader of docker compose`, () => {
       const out = check(files.flatMap((f) => ['-f', f]));
       assert.match(out, new RegExp(`payment-processors: ${files.length === 1 ? 4 : 2} services, valid`));

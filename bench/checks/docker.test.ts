@@ -4,17 +4,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCompose, services } from '../local/compose.ts';
-import { appliedLimits, containerPids, stackContainers } from './containers.ts';
+import { readCompose, services } from '../standin/local/compose.ts';
+import { appliedLimits, containerPids, stackContainers } from '../standin/docker/containers.ts';
 
 /**
  * The Docker way end to end: make up STACK=docker (images built from the
- * Dockerfile, the processors from deploy/processors.yml or their offline
+ * Dockerfile, the processors from bench/standin/docker/processors.yml or their offline
  * stand-in), make smoke against it, the limits Docker applied, api1 and the
  * worker killed mid-run, and make down leaving nothing of ours. Skipped only
  * where no Docker engine with compose v2 answers, never in CI.
  */
-const dockerReady = spawnSync('deploy/docker/check.sh', ['-q']).status === 0;
+const dockerReady = spawnSync('bench/standin/docker/check.sh', ['-q']).status === 0;
 const make = (...args: string[]) =>
   execFileSync('make', ['-s', ...args, 'STACK=docker'], { encoding: 'utf8', timeout: 20 * 60_000, stdio: ['ignore', 'pipe', 'inherit'] });
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();

@@ -11,7 +11,7 @@ import { readState, RUN, type RunningService } from './stack.ts';
  * `make up` in local mode, end to end: the real nginx, two API processes, the
  * worker and Redis under their cgroup limits, simulators on :8001/:8002.
  */
-const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'deploy/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
+const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'bench/standin/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
 const TOKEN = { 'X-Rinha-Token': '123' };
 let services: RunningService[] = [];
 const supervisorPid = (): number | null => (existsSync(join(RUN, 'supervisor.pid')) ? Number(readFileSync(join(RUN, 'supervisor.pid'), 'utf8')) : null);
