@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { parseYaml, type Yaml } from './yaml.ts';
+import { parseDocument } from 'yaml';
+
+/**
+ * deploy/docker-compose.yml as both ways of running the stack read it: the
+ * `yaml` package parses it (anchors, aliases and `<<:` merge keys as compose
+ * reads them), and services() takes the parts the local runner, the benchmark
+ * and the contest rules need.
+ */
+export type ComposeValue = string | number | boolean | null | ComposeValue[] | { [key: string]: ComposeValue };
+export type ComposeFile = { [key: string]: ComposeValue };
 
 /** The parts of deploy/docker-compose.yml that both ways of running the stack share. */
 export interface ServiceSpec {
@@ -11,33 +20,52 @@ export interface ServiceSpec {
   cpuShares: number | null;
 }
 
-export function readCompose(path: string): { [key: string]: Yaml } {
-  const doc = parseYaml(readFileSync(path, 'utf8'));
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${path}: expected a mapping at the top`);
-  return doc;
+/**
+ * Parses compose YAML; throws on a syntax error, a key given twice, or anything
+ * the parser would only warn about (a tag such as compose's `!reset`, which this
+ * reader does not apply), so the file cannot say one thing to compose and another here.
+ */
+export function parseCompose(text: string, source = 'compose file'): ComposeFile {
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new Error(`${source}: ${problem.message.split('\n')[0]}`);
+  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${source}: expected a mapping at the top`);
+  return value as ComposeFile;
 }
 
-export function services(doc: { [key: string]: Yaml }): ServiceSpec[] {
+export function readCompose(path: string): ComposeFile {
+  return parseCompose(readFileSync(path, 'utf8'), path);
+}
+
+export function services(doc: ComposeFile): ServiceSpec[] {
   const all = doc.services;
-  if (typeof all !== 'object' || Array.isArray(all)) throw new Error('compose file: services must be a mapping');
+  if (!isMapping(all)) throw new Error('compose file: services must be a mapping');
   return Object.entries(all).map(([name, raw]) => {
-    const s = raw as Record<string, Yaml>;
-    const limits = dig(s, ['deploy', 'resources', 'limits']) as Record<string, string> | undefined;
+    const s = isMapping(raw) ? raw : {};
+    const limits = dig(s, ['deploy', 'resources', 'limits']);
+    const cpus = isMapping(limits) ? limits.cpus : undefined;
+    const memory = isMapping(limits) ? limits.memory : undefined;
+    const environment = isMapping(s.environment) ? s.environment : {};
     return {
       name,
-      command: Array.isArray(s.command) ? (s.command as string[]) : [],
-      environment: (typeof s.environment === 'object' && !Array.isArray(s.environment) ? s.environment : {}) as Record<string, string>,
-      cpus: limits?.cpus !== undefined ? Number(limits.cpus) : null,
-      memoryBytes: limits?.memory !== undefined ? parseMemory(limits.memory) : null,
-      cpuShares: s.cpu_shares !== undefined ? Number(s.cpu_shares) : null,
+      command: Array.isArray(s.command) ? s.command.map(String) : [],
+      environment: Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value === null ? '' : String(value)])),
+      cpus: cpus !== undefined && cpus !== null ? Number(cpus) : null,
+      memoryBytes: memory !== undefined && memory !== null ? parseMemory(String(memory)) : null,
+      cpuShares: s.cpu_shares !== undefined && s.cpu_shares !== null ? Number(s.cpu_shares) : null,
     };
   });
 }
 
-export function dig(value: Yaml | undefined, path: string[]): Yaml | undefined {
+export function isMapping(value: ComposeValue | undefined): value is { [key: string]: ComposeValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function dig(value: ComposeValue | undefined, path: string[]): ComposeValue | undefined {
   let at = value;
   for (const key of path) {
-    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
+    if (!isMapping(at)) return undefined;
     at = at[key];
   }
   return at;
