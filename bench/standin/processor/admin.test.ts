@@ -26,7 +26,7 @@ test('a new token is in force at once and the old one stops working', async (t) 
   const client = await startFor(t, { token: 'first' });
   const changed = await client.configure('token', 'second');
   assert.equal(changed.status, 204);
-  assert.equal(changed.body, undefined);
+  assert.equal(changed.body, null);
   assert.equal((await client.summary()).status, 401);
   client.token = 'second';
   assert.equal((await client.summary()).status, 200);

@@ -37,17 +37,17 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: str
     store.purge();
     send(res, 200, PURGED);
   } else if (route === 'token') {
-    void configure(req, res, settings, 'token', (v) => (typeof v === 'string' ? ((settings.token = v), null) : undefined));
+    void configure(req, res, settings, 'token', (v) => (typeof v === 'string' ? ((settings.token = v), NO_CONTENT) : null));
   } else if (route === 'delay') {
     void configure(req, res, settings, 'delay', (v) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) return undefined;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) return null;
       const was = settings.delay;
       settings.delay = v;
       return { config: 'delay', was, is: v };
     });
   } else {
     void configure(req, res, settings, 'failure', (v) => {
-      if (typeof v !== 'boolean') return undefined;
+      if (typeof v !== 'boolean') return null;
       const was = settings.failure;
       settings.failure = v;
       return { config: 'failure', was, is: v };
@@ -58,15 +58,15 @@ export function handleAdmin(req: IncomingMessage, res: ServerResponse, path: str
 
 function summary(res: ServerResponse, query: string, settings: Settings, store: PaymentStore): void {
   const params = new URLSearchParams(query);
-  const bound = (name: string): number | null | undefined => {
-    // An unencoded '+' offset arrives as a space after form decoding.
-    const value = params.get(name)?.replace(' ', '+');
-    return value === undefined || value === '' ? null : parseIsoMicros(value);
-  };
-  const from = bound('from');
-  const to = bound('to');
-  if (from === undefined || to === undefined) return send(res, 400, INVALID);
-  const totals = store.totals(from ?? undefined, to ?? undefined);
+  // A bound's text; null when not given (an open bound). An unencoded '+' offset
+  // arrives as a space after form decoding.
+  const text = (name: string): string | null => params.get(name)?.replace(' ', '+') || null;
+  const fromText = text('from');
+  const toText = text('to');
+  const from = fromText === null ? null : parseIsoMicros(fromText);
+  const to = toText === null ? null : parseIsoMicros(toText);
+  if ((fromText !== null && from === null) || (toText !== null && to === null)) return send(res, 400, INVALID);
+  const totals = store.totals(from, to);
   const payload = {
     totalRequests: totals.count,
     totalAmount: centsToNumber(totals.cents),
@@ -76,17 +76,20 @@ function summary(res: ServerResponse, query: string, settings: Settings, store: 
   send(res, 200, JSON.stringify(payload));
 }
 
+/** What a configuration change answers when it has nothing to say: 204. */
+const NO_CONTENT = 'no content';
+
 /**
  * PUT /admin/configurations/*: `apply` gets the body's `field` and returns the
- * answer body, null for 204, or undefined when the value is unacceptable (400).
+ * answer body, NO_CONTENT for 204, or null when the value is unacceptable (400).
  */
-async function configure(req: IncomingMessage, res: ServerResponse, settings: Settings, field: string, apply: (value: unknown) => unknown): Promise<void> {
+async function configure(req: IncomingMessage, res: ServerResponse, settings: Settings, field: string, apply: (value: unknown) => object | typeof NO_CONTENT | null): Promise<void> {
   const text = await readBody(req);
-  if (text === undefined) return;
+  if (text === null) return;
   const parsed = parseJson(text);
-  const answer = isRecord(parsed) ? apply(parsed[field]) : undefined;
-  if (answer === undefined) return send(res, 400, INVALID);
+  const answer = isRecord(parsed) ? apply(parsed[field]) : null;
+  if (answer === null) return send(res, 400, INVALID);
   settings.changed();
-  if (answer === null) return send(res, 204);
+  if (answer === NO_CONTENT) return send(res, 204);
   send(res, 200, JSON.stringify(answer));
 }

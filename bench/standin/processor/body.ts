@@ -7,11 +7,11 @@ import { parseIsoMicros } from './time.ts';
 const MAX_BODY_CHARS = 64 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The body text; '' when oversized (so it fails to parse); undefined if the client left. */
-export function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The body text; '' when oversized (so it fails to parse); null if the client left. */
+export function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve) => {
     // Admitted from a queue just as its client left: 'close' has already fired.
-    if (req.destroyed) return resolve(undefined);
+    if (req.destroyed) return resolve(null);
     let text = '';
     let oversized = false;
     req.setEncoding('utf8');
@@ -22,17 +22,17 @@ export function readBody(req: IncomingMessage): Promise<string | undefined> {
     });
     req.on('end', () => resolve(oversized ? '' : text));
     // After 'end' these are no-ops: a promise settles once.
-    req.on('error', () => resolve(undefined));
-    req.on('close', () => resolve(undefined));
+    req.on('error', () => resolve(null));
+    req.on('close', () => resolve(null));
   });
 }
 
-/** JSON.parse that answers undefined instead of throwing. */
+/** JSON.parse that answers null instead of throwing (a JSON null is no object either). */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -40,18 +40,18 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A valid POST /payments body as a row, or undefined (-> 400). */
-export function parsePayment(text: string): Payment | undefined {
+/** A valid POST /payments body as a row, or null (-> 400). */
+export function parsePayment(text: string): Payment | null {
   const body = parseJson(text);
-  if (!isRecord(body)) return undefined;
+  if (!isRecord(body)) return null;
   const { correlationId, amount, requestedAt } = body;
-  if (typeof correlationId !== 'string' || !UUID.test(correlationId)) return undefined;
-  if (typeof amount !== 'number' || typeof requestedAt !== 'string') return undefined;
+  if (typeof correlationId !== 'string' || !UUID.test(correlationId)) return null;
+  if (typeof amount !== 'number' || typeof requestedAt !== 'string') return null;
   // JSON.parse has lost the digits we must round on; take them from the text.
   const amountText = rawMember(text, 'amount');
-  const cents = amountText === undefined ? undefined : amountTextToCents(amountText);
+  const cents = amountText === null ? null : amountTextToCents(amountText);
   const requestedAtMicros = parseIsoMicros(requestedAt);
-  if (cents === undefined || requestedAtMicros === undefined) return undefined;
+  if (cents === null || requestedAtMicros === null) return null;
   return { correlationId: correlationId.toLowerCase(), cents, requestedAtMicros };
 }
 
@@ -61,10 +61,10 @@ export function isUuid(text: string): boolean {
 
 /**
  * Raw text of a top-level member of `json`, which must already be known to be
- * a valid JSON object. The last duplicate wins, as with JSON.parse.
+ * a valid JSON object. The last duplicate wins, as with JSON.parse; null when absent.
  */
-export function rawMember(json: string, key: string): string | undefined {
-  let found: string | undefined;
+export function rawMember(json: string, key: string): string | null {
+  let found: string | null = null;
   let i = skipSpace(json, json.indexOf('{') + 1);
   while (i < json.length && json[i] !== '}') {
     const keyEnd = endOfString(json, i);

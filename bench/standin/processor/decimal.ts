@@ -12,13 +12,13 @@ const NUMBER = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 // Bounds the powers of ten we build; no real amount or fee comes near it.
 const MAX_EXPONENT = 400;
 
-/** Parses JSON number text (optionally with an exponent) exactly. */
-export function parseDecimal(text: string): Decimal | undefined {
+/** Parses JSON number text (optionally with an exponent) exactly; null when it is no number. */
+export function parseDecimal(text: string): Decimal | null {
   const match = NUMBER.exec(text);
-  if (match === null) return undefined;
+  if (match === null) return null;
   const fraction = match[3] ?? '';
   const exponent = match[4] === undefined ? 0 : Number(match[4]);
-  if (Math.abs(exponent) > MAX_EXPONENT) return undefined;
+  if (Math.abs(exponent) > MAX_EXPONENT) return null;
   let units = BigInt(match[2]! + fraction);
   let scale = fraction.length - exponent;
   if (scale < 0) {
@@ -38,16 +38,16 @@ export function divideHalfEven(numerator: bigint, divisor: bigint): bigint {
   return negative ? -quotient : quotient;
 }
 
-/** A decimal rounded half to even to whole cents, or undefined if not a safe integer. */
-export function toCents(value: Decimal): number | undefined {
+/** A decimal rounded half to even to whole cents, or null if not a safe integer. */
+export function toCents(value: Decimal): number | null {
   const cents = Number(divideHalfEven(value.units * 100n, 10n ** BigInt(value.scale)));
-  return Number.isSafeInteger(cents) ? cents : undefined;
+  return Number.isSafeInteger(cents) ? cents : null;
 }
 
-/** Cents for JSON number text such as "19.905", or undefined when unusable. */
-export function amountTextToCents(text: string): number | undefined {
+/** Cents for JSON number text such as "19.905", or null when unusable. */
+export function amountTextToCents(text: string): number | null {
   const value = parseDecimal(text);
-  return value === undefined ? undefined : toCents(value);
+  return value === null ? null : toCents(value);
 }
 
 /** totalCents * fee, rounded half to even to cents. */

@@ -7,34 +7,35 @@ export type Waiter = () => void;
 
 /** A FIFO queue of waiters that a caller can leave (its client went away). */
 class WaitQueue {
-  readonly #waiters: Waiter[] = [];
+  private readonly waiters: Waiter[] = [];
 
   get length(): number {
-    return this.#waiters.length;
+    return this.waiters.length;
   }
 
   push(waiter: Waiter): void {
-    this.#waiters.push(waiter);
+    this.waiters.push(waiter);
   }
 
-  shift(): Waiter | undefined {
-    return this.#waiters.shift();
+  /** The oldest waiter, taken out of the queue; null when none waits. */
+  shift(): Waiter | null {
+    return this.waiters.shift() ?? null;
   }
 
   remove(waiter: Waiter): void {
-    const index = this.#waiters.indexOf(waiter);
-    if (index >= 0) this.#waiters.splice(index, 1);
+    const index = this.waiters.indexOf(waiter);
+    if (index >= 0) this.waiters.splice(index, 1);
   }
 
   clear(): void {
-    this.#waiters.length = 0;
+    this.waiters.length = 0;
   }
 }
 
 /** At most `permits` holders; `queueLimit` more wait (oldest first); the rest are rejected. */
 export class ConcurrencyLimiter {
-  readonly #queue = new WaitQueue();
-  #active = 0;
+  private readonly queue = new WaitQueue();
+  private active = 0;
 
   constructor(
     readonly permits: number,
@@ -43,29 +44,25 @@ export class ConcurrencyLimiter {
 
   /** 'granted': the caller holds a slot now; 'queued': `waiter` runs when it gets one. */
   acquire(waiter: Waiter): Admission {
-    if (this.#active < this.permits && this.#queue.length === 0) {
-      this.#active += 1;
+    if (this.active < this.permits && this.queue.length === 0) {
+      this.active += 1;
       return 'granted';
     }
-    if (this.#queue.length >= this.queueLimit) return 'rejected';
-    this.#queue.push(waiter);
+    if (this.queue.length >= this.queueLimit) return 'rejected';
+    this.queue.push(waiter);
     return 'queued';
   }
 
   /** Leaves the queue (only meaningful while still queued). */
   withdraw(waiter: Waiter): void {
-    this.#queue.remove(waiter);
+    this.queue.remove(waiter);
   }
 
   /** Hands the slot straight to the oldest waiter, if any. */
   release(): void {
-    const next = this.#queue.shift();
-    if (next === undefined) this.#active -= 1;
+    const next = this.queue.shift();
+    if (next === null) this.active -= 1;
     else next();
-  }
-
-  get active(): number {
-    return this.#active;
   }
 }
 
@@ -75,10 +72,10 @@ export class ConcurrencyLimiter {
  * cadence; each later window serves the oldest queued call first.
  */
 export class FixedWindowLimiter {
-  readonly #queue = new WaitQueue();
-  #origin: number | undefined;
-  #lastUsedWindow = -1;
-  #timer: NodeJS.Timeout | undefined;
+  private readonly queue = new WaitQueue();
+  private origin: number | null = null;
+  private lastUsedWindow = -1;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly windowMs: number,
@@ -87,50 +84,50 @@ export class FixedWindowLimiter {
 
   take(waiter: Waiter): Admission {
     const now = performance.now();
-    this.#origin ??= now;
-    const window = this.#windowAt(now);
-    if (window > this.#lastUsedWindow && this.#queue.length === 0) {
-      this.#lastUsedWindow = window;
+    this.origin ??= now;
+    const window = this.windowAt(now);
+    if (window > this.lastUsedWindow && this.queue.length === 0) {
+      this.lastUsedWindow = window;
       return 'granted';
     }
-    if (this.#queue.length >= this.queueLimit) return 'rejected';
-    this.#queue.push(waiter);
-    this.#schedule();
+    if (this.queue.length >= this.queueLimit) return 'rejected';
+    this.queue.push(waiter);
+    this.schedule();
     return 'queued';
   }
 
   withdraw(waiter: Waiter): void {
-    this.#queue.remove(waiter);
+    this.queue.remove(waiter);
   }
 
   close(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#queue.clear();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue.clear();
   }
 
-  #windowAt(now: number): number {
-    return Math.floor((now - (this.#origin ?? now)) / this.windowMs);
+  private windowAt(now: number): number {
+    return Math.floor((now - (this.origin ?? now)) / this.windowMs);
   }
 
-  #schedule(): void {
-    if (this.#timer !== undefined || this.#queue.length === 0 || this.#origin === undefined) return;
-    const opensAt = this.#origin + (this.#lastUsedWindow + 1) * this.windowMs;
+  private schedule(): void {
+    if (this.timer !== null || this.queue.length === 0 || this.origin === null) return;
+    const opensAt = this.origin + (this.lastUsedWindow + 1) * this.windowMs;
     // ceil: a timer that fires a hair early just re-arms instead of spinning.
     const wait = Math.max(0, Math.ceil(opensAt - performance.now()));
-    this.#timer = setTimeout(() => this.#onWindow(), wait);
+    this.timer = setTimeout(() => this.onWindow(), wait);
   }
 
-  #onWindow(): void {
-    this.#timer = undefined;
-    const window = this.#windowAt(performance.now());
-    if (window > this.#lastUsedWindow) {
-      const next = this.#queue.shift();
-      if (next !== undefined) {
-        this.#lastUsedWindow = window;
+  private onWindow(): void {
+    this.timer = null;
+    const window = this.windowAt(performance.now());
+    if (window > this.lastUsedWindow) {
+      const next = this.queue.shift();
+      if (next !== null) {
+        this.lastUsedWindow = window;
         next();
       }
     }
-    this.#schedule();
+    this.schedule();
   }
 }

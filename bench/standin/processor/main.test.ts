@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -41,7 +42,7 @@ test('the CLI serves on the given port, logs one line and exits 0 on SIGTERM', a
   const cli = run({ TRANSACTION_FEE: '0.05', PORT: '0', TOKEN: 'secret' });
   while (!cli.out().includes('\n')) {
     assert.equal(cli.child.exitCode, null, cli.err());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   const url = /http:\/\/\S+:\d+/.exec(cli.out())?.[0];
   assert.ok(url, cli.out());

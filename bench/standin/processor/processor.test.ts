@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { sleep, startFor } from './testing.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startFor } from './testing.ts';
 
 test('a payment is stored and can be read back by its correlationId', async (t) => {
   const client = await startFor(t);

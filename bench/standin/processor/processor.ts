@@ -32,21 +32,22 @@ export interface RunningProcessor {
 export async function startProcessor(options: ProcessorOptions): Promise<RunningProcessor> {
   const host = options.host ?? '127.0.0.1';
   const feeDecimal = parseDecimal(String(options.fee));
-  if (feeDecimal === undefined || !(options.fee >= 0)) throw new RangeError(`fee must be a number >= 0, got ${options.fee}`);
+  if (feeDecimal === null || !(options.fee >= 0)) throw new RangeError(`fee must be a number >= 0, got ${options.fee}`);
   const store = new PaymentStore();
   const limiter = new ConcurrencyLimiter(options.maxConcurrent ?? 800, options.maxQueued ?? 500);
   const healthLimiter = new FixedWindowLimiter((options.rateLimitSeconds ?? 5) * 1000, 2);
   const paymentGate: Gate = { take: (w) => limiter.acquire(w), withdraw: (w) => limiter.withdraw(w) };
   const healthGate: Gate = { take: (w) => healthLimiter.take(w), withdraw: (w) => healthLimiter.withdraw(w) };
   const sleepers = new Set<() => void>();
-  let healthBody: string | undefined;
+  /** The health answer, encoded once per change of settings; null until asked. */
+  let healthBody: string | null = null;
   const settings: Settings = {
     token: options.token ?? '123',
     delay: 0,
     failure: false,
     fee: options.fee,
     feeDecimal,
-    changed: () => (healthBody = undefined),
+    changed: () => (healthBody = null),
   };
 
   const release = (): void => limiter.release();
@@ -66,9 +67,9 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
 
   async function processPayment(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
-    if (text === undefined) return;
+    if (text === null) return;
     const payment = parsePayment(text);
-    if (payment === undefined) return send(res, 400, INVALID);
+    if (payment === null) return send(res, 400, INVALID);
     // Not cancelled by a client disconnect: the row lands anyway, as in the reference.
     if (settings.delay > 0) await sleep(settings.delay);
     if (settings.failure) return send(res, 500, FAILING);
@@ -92,8 +93,8 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   }
 
   function getPayment(res: ServerResponse, id: string): void {
-    const payment = isUuid(id) ? store.get(id) : undefined;
-    if (payment === undefined) return send(res, 404, NOT_FOUND);
+    const payment = isUuid(id) ? store.get(id) : null;
+    if (payment === null) return send(res, 404, NOT_FOUND);
     const answer = {
       correlationId: payment.correlationId,
       amount: centsToNumber(payment.cents),

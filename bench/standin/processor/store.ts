@@ -13,25 +13,28 @@ export interface Totals {
 }
 
 export class PaymentStore {
-  readonly #rows = new Map<string, Payment>();
+  private readonly rows = new Map<string, Payment>();
 
   /** False when the correlationId is already held: the first row wins. */
   insert(payment: Payment): boolean {
-    if (this.#rows.has(payment.correlationId)) return false;
-    this.#rows.set(payment.correlationId, payment);
+    if (this.rows.has(payment.correlationId)) return false;
+    this.rows.set(payment.correlationId, payment);
     return true;
   }
 
-  get(correlationId: string): Payment | undefined {
-    return this.#rows.get(correlationId.toLowerCase());
+  /** The payment held for this correlationId; null when none is. */
+  get(correlationId: string): Payment | null {
+    return this.rows.get(correlationId.toLowerCase()) ?? null;
   }
 
-  /** Rows with from <= requestedAt <= to (SQL BETWEEN); a missing bound is open. */
-  totals(from = -Infinity, to = Infinity): Totals {
+  /** Rows with from <= requestedAt <= to (SQL BETWEEN); a null bound is open. */
+  totals(from: number | null, to: number | null): Totals {
+    const low = from ?? -Infinity;
+    const high = to ?? Infinity;
     let count = 0;
     let cents = 0;
-    for (const row of this.#rows.values()) {
-      if (row.requestedAtMicros >= from && row.requestedAtMicros <= to) {
+    for (const row of this.rows.values()) {
+      if (row.requestedAtMicros >= low && row.requestedAtMicros <= high) {
         count += 1;
         cents += row.cents;
       }
@@ -40,10 +43,6 @@ export class PaymentStore {
   }
 
   purge(): void {
-    this.#rows.clear();
-  }
-
-  get size(): number {
-    return this.#rows.size;
+    this.rows.clear();
   }
 }

@@ -5,12 +5,11 @@ import { startProcessor, type ProcessorOptions } from './processor.ts';
 
 export interface Answer {
   status: number;
+  /** The parsed JSON body; null when the answer has none. */
   body: unknown;
   /** Milliseconds from sending to the full answer. */
   ms: number;
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Client {
   constructor(
@@ -25,7 +24,7 @@ export class Client {
     const started = performance.now();
     const res = await fetch(this.url + path, { method, headers, body: init.body, signal: init.signal });
     const text = await res.text(); // always drained, so connections are reused
-    return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), ms: performance.now() - started };
+    return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown), ms: performance.now() - started };
   }
 
   /** POST /payments; `amount` is JSON number text, sent verbatim. */
