@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCompose, readCompose, readDotEnv, services, substitute } from '../standin/local/compose.ts';
+import { parseCompose, readCompose, readDotEnv, services, substitute, workerIds } from '../standin/local/compose.ts';
 import { contestViolations } from './rules.ts';
 
 const compose = readCompose('deploy/docker-compose.yml');
@@ -64,6 +64,18 @@ describe('deploy/docker-compose.yml', () => {
     assert.deepEqual(api2.command, api1.command);
     assert.deepEqual([api2.cpus, api2.memoryBytes, api2.cpuShares], [api1.cpus, api1.memoryBytes, api1.cpuShares]);
     assert.match(api1.command.join(' '), /dist\/api\/main\.js/);
+  });
+
+  test("the worker's id is read from the compose file as the worker reads it: WORKER_ID, else INSTANCE, else worker", () => {
+    assert.deepEqual(workerIds(compose, {}), ['worker']);
+    const doc = parseCompose(
+      'services:\n  a:\n    command: ["node", "dist/worker/main.js"]\n    environment:\n      INSTANCE: a\n      WORKER_ID: ${WORKER_ID:-w7}\n' +
+        '  b:\n    command: ["node", "dist/worker/main.js"]\n    environment:\n      INSTANCE: b\n' +
+        '  c:\n    command: ["node", "dist/worker/main.js"]\n' +
+        '  api:\n    command: ["node", "dist/api/main.js"]\n    environment:\n      INSTANCE: api\n',
+    );
+    assert.deepEqual(workerIds(doc, {}), ['w7', 'b', 'worker']);
+    assert.deepEqual(workerIds(doc, { WORKER_ID: 'w9' }), ['w9', 'b', 'worker']);
   });
 
   test('limits above the budget are named with their sum', () => {

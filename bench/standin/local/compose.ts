@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { readDotEnv } from '../../../src/dotenv.ts';
 
 /**
  * deploy/docker-compose.yml as both ways of running the stack read it: the
@@ -89,5 +91,25 @@ export function substitute(text: string, vars: Record<string, string | undefined
   });
 }
 
+/** Values for ${VAR} in the compose file, as compose takes them: the environment over `.env` in root. */
+export function composeVariables(root: string): Record<string, string | undefined> {
+  const path = join(root, '.env');
+  const dotEnv = existsSync(path) ? readDotEnv(readFileSync(path, 'utf8')) : {};
+  return { ...dotEnv, ...process.env };
+}
+
+/**
+ * The worker id of every service that runs the worker (dist/worker/main.js), as
+ * src/config.ts derives it from the service's environment: WORKER_ID, else INSTANCE, else "worker".
+ */
+export function workerIds(doc: ComposeFile, vars: Record<string, string | undefined>): string[] {
+  return services(doc)
+    .filter((s) => s.command.some((arg) => arg.endsWith('dist/worker/main.js')))
+    .map((s) => {
+      const value = (name: string) => substitute(s.environment[name] ?? '', vars).trim();
+      return value('WORKER_ID') || value('INSTANCE') || 'worker';
+    });
+}
+
 // The .env reader lives in src/ because `make consistency` reads the same file.
-export { readDotEnv } from '../../../src/dotenv.ts';
+export { readDotEnv };

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createGroup, removeGroup, type Limits } from './cgroups.ts';
-import { readCompose, readDotEnv, services, substitute, type ServiceSpec } from './compose.ts';
+import { composeVariables, readCompose, services, substitute, type ServiceSpec } from './compose.ts';
 import { contestViolations } from '../../checks/rules.ts';
 import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssBytes, waitUntil } from './procs.ts';
 
@@ -50,14 +50,12 @@ export function localPath(text: string): string {
 }
 
 function variables(): Record<string, string | undefined> {
-  const dotEnv = existsSync(join(ROOT, '.env')) ? readDotEnv(readFileSync(join(ROOT, '.env'), 'utf8')) : {};
   // Without Docker the processors are on loopback, and the simulators' token is known.
   return {
     DEFAULT_PROCESSOR_URL: 'http://127.0.0.1:8001',
     FALLBACK_PROCESSOR_URL: 'http://127.0.0.1:8002',
     PROCESSOR_ADMIN_TOKEN: '123',
-    ...dotEnv,
-    ...process.env,
+    ...composeVariables(ROOT),
   };
 }
 
@@ -98,7 +96,7 @@ function start(spec: ServiceSpec, vars: Record<string, string | undefined>): Run
 
 async function ready(service: RunningService): Promise<boolean> {
   if (!alive(service.pid)) throw new Error(`${service.name} exited; see ${service.log}:\n${tail(service.log, 5)}`);
-  if (service.name === 'redis') return redisPong(join(SOCKETS, 'redis.sock'));
+  if (service.name === 'redis') return redisPong(REDIS_SOCKET);
   if (service.name === 'nginx') return (await httpStatus({ port: 9999 }, '/payments-summary')) === 200;
   if (service.name === 'worker') {
     const file = join(RUN, 'tmp/worker-ready');
@@ -251,8 +249,32 @@ export async function ps(): Promise<void> {
   });
 }
 
+/** The processor simulators stand in for external services: no service of the compose file. */
+export function standsIn(service: Pick<RunningService, 'name'>): boolean {
+  return service.name.startsWith('processor-');
+}
+
+/** Redis's unix socket in the local stack: the compose file's /sockets/redis.sock, mapped. */
+export const REDIS_SOCKET = join(SOCKETS, 'redis.sock');
+
+/** A running service of the compose file as the benchmark samples it. */
+export interface ServiceProcesses {
+  name: string;
+  /** Its processes now (nginx's workers count toward nginx). */
+  pids: () => number[];
+  /** Its cgroup directories, for throttling counts; empty without cgroups. */
+  cgroupDirs: string[];
+}
+
+/** The compose file's services that make up started (not the processor stand-ins), for the benchmark's samples. */
+export function serviceProcesses(): ServiceProcesses[] {
+  return readState()
+    .filter((s) => !standsIn(s))
+    .map((s) => ({ name: s.name, pids: () => family(s.pid), cgroupDirs: s.cgroupDirs }));
+}
+
 /** A service's processes: nginx's workers count toward nginx. */
-export function family(pid: number): number[] {
+function family(pid: number): number[] {
   return [pid, ...children(pid)];
 }
 

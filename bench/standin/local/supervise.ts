@@ -8,7 +8,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ours, readState, restartService, RUN, writeState } from './stack.ts';
+import { ours, readState, restartService, RUN, standsIn, writeState } from './stack.ts';
 
 const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 5_000;
@@ -36,7 +36,7 @@ function tick(): void {
   const now = Date.now();
   let changed = false;
   state.forEach((service, i) => {
-    if (service.name.startsWith('processor-')) return;
+    if (standsIn(service)) return;
     const b = backoff.get(service.name) ?? { delayMs: FIRST_DELAY_MS, startedAt, dueAt: null };
     backoff.set(service.name, b);
     if (ours(service)) return;
