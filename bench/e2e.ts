@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startProcessor } from './standin/processor/processor.ts';
 import { freePort, startRedis } from '../src/testing/redis-server.ts';
 
@@ -26,7 +27,6 @@ function run(name: string, script: string, env: Record<string, string>): void {
 }
 
 let stopping = false;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function json(url: string, init: RequestInit = {}): Promise<any> {
   const res = await fetch(url, init);

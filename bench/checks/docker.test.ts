@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readCompose, services } from '../standin/local/compose.ts';
 import { appliedLimits, containerPids, stackContainers } from '../standin/docker/containers.ts';
 
@@ -118,16 +119,16 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
             accepted.add(id);
             break;
           }
-          await new Promise((r) => setTimeout(r, 200));
+          await sleep(200);
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const ids = Object.fromEntries(stackContainers().map((c) => [c.name, c.id]));
     docker('kill', ids.api1!, ids.worker!);
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     make('up'); // starts again what was killed
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     sending = false;
     await Promise.all(clients);
     assert.ok(accepted.size > 200, `accepted ${accepted.size}`);
@@ -136,7 +137,7 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
     for (let i = 0; i < 300; i++) {
       summary = await json('http://localhost:9999/payments-summary');
       if (summary.default.totalRequests + summary.fallback.totalRequests >= accepted.size) break;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     const [def, fb] = await Promise.all([json('http://127.0.0.1:8001/admin/payments-summary', TOKEN), json('http://127.0.0.1:8002/admin/payments-summary', TOKEN)]);
     assert.equal(summary.default.totalRequests + summary.fallback.totalRequests, accepted.size, 'every accepted payment processed, none twice');

@@ -6,6 +6,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../src/testing/redis-server.ts';
 
 /**
@@ -33,7 +34,7 @@ before(async () => {
   nginx = spawn(bin, ['-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
   base = `http://127.0.0.1:${port}`;
   // Probe the floor server: a probe through the upstream would mark both APIs failed for 2 s.
-  for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${floor}/`).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${floor}/`).then(() => true, () => false)); i++) await sleep(50);
 });
 after(async () => {
   for (const s of stubs) s.closeAllConnections(), s.close();
@@ -111,7 +112,7 @@ describe('nginx answers its own errors in JSON', () => {
   });
 
   test("an API's own error passes through unchanged", async () => {
-    await new Promise((r) => setTimeout(r, 2100)); // past fail_timeout, so nginx tries the APIs again
+    await sleep(2100); // past fail_timeout, so nginx tries the APIs again
     await stubApis((_req, res) => {
       res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
       res.end('{"error":"payment store unavailable, retry later"}');

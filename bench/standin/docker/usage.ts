@@ -3,6 +3,7 @@
  * its processes (read from /proc through its cgroup; docker stats understates
  * Node's memory), next to the limits Docker applied.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuSeconds, rssBytes } from '../local/procs.ts';
 import { appliedLimits, containerCpuSeconds, containerPids, stackContainers } from './containers.ts';
 
@@ -14,7 +15,7 @@ if (containers.length === 0) {
 // CPU from the cgroup (healthcheck processes come and go); the live processes' sum otherwise.
 const cpu = (c: (typeof containers)[number]) => containerCpuSeconds(c) ?? containerPids(c).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
 const before = containers.map(cpu);
-await new Promise((r) => setTimeout(r, 1000));
+await sleep(1000);
 const limits = appliedLimits();
 console.log(`${'service'.padEnd(10)}${'host pid'.padEnd(10)}${'procs'.padStart(6)}${'rss'.padStart(10)}${'cpu'.padStart(7)}  limits`);
 containers.forEach((c, i) => {

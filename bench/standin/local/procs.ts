@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Small probes of local processes and sockets, for `make up`, `make ps` and the benchmark. */
 
@@ -99,7 +100,7 @@ export async function waitUntil(what: string, check: () => Promise<boolean> | bo
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`${what} not ready after ${timeoutMs / 1000} s`);
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { alive } from './procs.ts';
 import { readState, RUN, type RunningService } from './stack.ts';
 
@@ -41,7 +42,7 @@ async function waitForPayment(id: string): Promise<boolean> {
     const res = await fetch(`http://127.0.0.1:8001/payments/${id}`);
     await res.arrayBuffer();
     if (res.status === 200) return true;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return false;
 }
@@ -68,7 +69,7 @@ describe('make up (local processes)', () => {
         served.set(String(r.instance), (served.get(String(r.instance)) ?? 0) + 1);
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     process.kill(api1.pid, 'SIGTERM');
     await Promise.all(clients);
     assert.deepEqual([...new Set(statuses)], [202], `statuses: ${JSON.stringify(statuses.filter((s) => s !== 202))}`);
@@ -79,7 +80,7 @@ describe('make up (local processes)', () => {
     for (let i = 0; i < 100; i++) {
       summary = await (await fetch('http://localhost:9999/payments-summary')).json();
       if (summary!.default.totalRequests + summary!.fallback.totalRequests === 800) break;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     const processor = await (await fetch('http://127.0.0.1:8001/admin/payments-summary', { headers: TOKEN })).json();
     assert.equal(summary!.default.totalRequests, 800);
@@ -92,7 +93,7 @@ describe('make up (local processes)', () => {
     process.kill(worker.pid, 'SIGKILL');
     let restarted: RunningService | undefined;
     for (let i = 0; i < 100 && !restarted; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       restarted = readState().find((s) => s.name === 'worker' && s.pid !== worker.pid && alive(s.pid));
     }
     assert.ok(restarted, 'a new worker process runs within 10 s');
@@ -106,7 +107,7 @@ describe('make up (local processes)', () => {
     process.kill(supervisorPid()!, 'SIGKILL');
     const api1 = readState().find((s) => s.name === 'api1')!;
     process.kill(api1.pid, 'SIGKILL');
-    for (let i = 0; i < 50 && alive(api1.pid); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && alive(api1.pid); i++) await sleep(100);
     const before = new Map(readState().map((s) => [s.name, s.pid]));
     stack('up');
     const after = new Map(readState().map((s) => [s.name, s.pid]));
@@ -130,11 +131,11 @@ describe('make up (local processes)', () => {
         else throw new Error(`unexpected status ${r.status}`);
       }
     });
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     process.kill(readState().find((s) => s.name === 'redis')!.pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     stack('up'); // starts Redis again; it replays its append-only file
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     sending = false;
     await Promise.all(clients);
     assert.ok(refused > 0, 'requests during the outage were refused with 503');
@@ -150,7 +151,7 @@ describe('make up (local processes)', () => {
   test('make down stops every process it started, the supervisor first, and nothing comes back', async () => {
     const pids = [...readState().map((s) => s.pid), supervisorPid()!];
     stack('down');
-    await new Promise((r) => setTimeout(r, 1000)); // a supervisor still running would have restarted something by now
+    await sleep(1000); // a supervisor still running would have restarted something by now
     for (const pid of pids) assert.ok(!alive(pid), `pid ${pid} still running`);
     const leftovers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('/.run/') || l.includes('dist/api/main.js') || l.includes('dist/worker/main.js') || l.includes('supervise.ts'));
     assert.deepEqual(leftovers, []);

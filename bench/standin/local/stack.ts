@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGroup, removeGroup, type Limits } from './cgroups.ts';
 import { composeVariables, readCompose, services, substitute, type ServiceSpec } from './compose.ts';
 import { contestViolations } from '../../checks/rules.ts';
@@ -236,7 +237,7 @@ export async function ps(): Promise<void> {
   const supervisor = supervisorPid();
   console.log(supervisor === null ? 'supervisor: not running (make up starts it): services that exit stay down' : `supervisor: pid ${supervisor}, restarts services that exit`);
   const before = state.map((s) => family(s.pid).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0));
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   console.log(`${'service'.padEnd(20)}${'pid'.padEnd(9)}${'state'.padEnd(9)}${'rss'.padStart(8)}${'cpu'.padStart(8)}  ${'listens on'.padEnd(36)}limits`);
   state.forEach((s, i) => {
     const pids = family(s.pid);
