@@ -18,12 +18,13 @@ pull() {
   timeout "$PULL_TIMEOUT" docker pull -q "$1" >/dev/null 2>&1
 }
 # docker build with the host network: without iptables, a container has no other way out.
+# Arguments after the third go to docker build (e.g. --label).
 build() {
   local tag=$1 file=$2 context=$3
-  echo "image $tag: no registry answers, building the offline stand-in"
+  echo "image $tag: building the offline stand-in"
   local out
   # Output only on failure (the legacy builder's deprecation notice is noise here).
-  out=$(docker build --network host -t "$tag" -f "$file" "$context" 2>&1) || { echo "$out" >&2; echo "image $tag: the stand-in build failed (above)" >&2; exit 1; }
+  out=$(docker build --network host -t "$tag" -f "$file" "${@:4}" "$context" 2>&1) || { echo "$out" >&2; echo "image $tag: the stand-in build failed (above)" >&2; exit 1; }
 }
 need_root() { debian_root || { echo "image $1 cannot be pulled and stand-ins are built only on Debian as root: make a registry reachable (docker pull $1)" >&2; exit 1; }; }
 
@@ -52,8 +53,27 @@ debian_image() {
   build "$tag" "$file" "$context"
 }
 
+# The processor stand-in is our simulator (bench/standin/processor/) on the node image
+# above. It is labelled with a digest of the simulator's sources and built again when
+# they change; an official image (pulled, no stand-in label) is kept as it is.
+processor_image() {
+  local tag=zanfranceschi/payment-processor:amd64-20250807222453
+  local file=$here/images/processor.Dockerfile
+  local sources
+  sources=$(cd "$repo" && cat "$file" bench/standin/processor/*.ts | sha256sum | cut -c1-16)
+  if have "$tag"; then
+    local labels
+    labels=$(docker image inspect -f '{{index .Config.Labels "rinha.standin"}} {{index .Config.Labels "rinha.sources"}}' "$tag")
+    if [ "${labels%% *}" != true ] || [ "$labels" = "true $sources" ]; then echo "image $tag: present"; return; fi
+    echo "image $tag: the stand-in was built from other simulator sources"
+  else
+    pull "$tag" && return
+  fi
+  need_root "$tag"
+  build "$tag" "$file" "$repo" --label "rinha.sources=$sources"
+}
+
 node_image
 debian_image nginx:1.27-alpine "$here/images/nginx.Dockerfile"
 debian_image redis:7.2-alpine "$here/images/redis.Dockerfile"
-# The processor stand-in is our simulator on the node image above.
-debian_image zanfranceschi/payment-processor:amd64-20250807222453 "$here/images/processor.Dockerfile" "$repo"
+processor_image
