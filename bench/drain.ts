@@ -12,9 +12,9 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createGroup, groupThrottled, removeGroup } from '../deploy/local/cgroups.ts';
-import { readCompose, services, substitute } from '../deploy/local/compose.ts';
-import { cpuSeconds, rssBytes, waitUntil } from '../deploy/local/procs.ts';
+import { createGroup, groupThrottled, removeGroup } from './standin/local/cgroups.ts';
+import { readCompose, services, substitute } from './standin/local/compose.ts';
+import { cpuSeconds, rssBytes, waitUntil } from './standin/local/procs.ts';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
 import { enqueue } from '../src/store/enqueue.ts';
@@ -29,7 +29,7 @@ const transports = (process.env.TRANSPORTS ?? 'http,fetch').split(',');
 const spec = services(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).find((s) => s.name === 'worker')!;
 
 async function startSimulator(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/simulator/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: String(port), TRANSACTION_FEE: '0.05' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/standin/processor/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: String(port), TRANSACTION_FEE: '0.05' }, stdio: 'ignore' });
   await waitUntil('the simulator', async () => (await fetch(`http://127.0.0.1:${port}/payments/service-health`).catch(() => null)) !== null, 10_000);
   const res = await fetch(`http://127.0.0.1:${port}/admin/configurations/delay`, { method: 'PUT', headers: { 'X-Rinha-Token': '123', 'Content-Type': 'application/json' }, body: JSON.stringify({ delay: delayMs }) });
   if (!res.ok) throw new Error(`simulator: setting the delay answered ${res.status}`);
