@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
-import { keys } from '../src/store/keys.ts';
+import { inflightLength, queueLength } from '../src/store/inspect.ts';
 import { groupThrottled } from '../deploy/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
 import { family, readState, SOCKETS } from '../deploy/local/stack.ts';
@@ -81,8 +81,8 @@ export class Sampler {
   /** Queue + in-flight depth now; 0 when the queue is not visible from here. */
   async depth(): Promise<number> {
     if (!this.queueVisible) return 0;
-    const [queued, inflight] = await Promise.all([this.redis.send(['LLEN', keys.queue]), this.redis.send(['LLEN', keys.inflight('worker')])]);
-    return Number(queued) + Number(inflight);
+    const [queued, inflight] = await Promise.all([queueLength(this.redis), inflightLength(this.redis, 'worker')]);
+    return queued + inflight;
   }
 
   async stop(): Promise<void> {
