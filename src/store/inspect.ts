@@ -68,6 +68,11 @@ export async function heartbeatOf(redis: RedisConnection, worker: string): Promi
   return value === null ? null : decodeHeartbeat(value);
 }
 
+/** How long a worker's heartbeat has left to live, in ms (-2: none). */
+export async function heartbeatTtlMs(redis: RedisConnection, worker: string): Promise<number> {
+  return integer(await redis.send(['PTTL', keys.worker(worker)]), 'PTTL');
+}
+
 /** Deletes a worker's heartbeat: its lease lapses now, as if the key had expired. */
 export async function expireHeartbeat(redis: RedisConnection, worker: string): Promise<void> {
   await redis.send(['DEL', keys.worker(worker)]);
@@ -132,4 +137,15 @@ export async function holdBackQueue(redis: RedisConnection): Promise<void> {
 
 export async function releaseQueue(redis: RedisConnection): Promise<void> {
   await redis.send(['RENAME', keys.heldBackQueue, keys.queue]);
+}
+
+/** Whether Redis has each script (by sha) in its script cache. */
+export async function scriptsCached(redis: RedisConnection, shas: readonly string[]): Promise<boolean[]> {
+  const reply = await redis.send(['SCRIPT', 'EXISTS', ...shas]);
+  return Array.isArray(reply) ? reply.map((exists) => exists === 1) : [];
+}
+
+/** Empties Redis's script cache. */
+export async function forgetScripts(redis: RedisConnection): Promise<void> {
+  await redis.send(['SCRIPT', 'FLUSH']);
 }
