@@ -4,8 +4,8 @@ import { setPastLimit } from './past-limit.ts';
 import { text } from './reply.ts';
 
 /**
- * Processor health reports shared by every worker: `health:<p>:lease` (SET NX PX)
- * names who may call the processor's health endpoint next; `health:<p>` holds
+ * Processor health reports shared by every worker: keys.healthLease (SET NX PX)
+ * names who may call the processor's health endpoint next; keys.health holds
  * the last answer for everyone to read. Written past maxmemory.
  */
 export interface StoredHealth {

@@ -4,7 +4,7 @@ import { setPastLimit } from './past-limit.ts';
 import { integer } from './reply.ts';
 
 /**
- * Workers' heartbeats: `workers:<id>`, a short-lived key whose presence is the
+ * Workers' heartbeats (keys.worker): a short-lived key whose presence is the
  * worker's lease on its in-flight list (src/worker/lease.ts), and whose value
  * says how it is doing (the consistency report lists it). Also the purge counter,
  * read with every beat.

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
 import { startRedis, type TestRedis } from '../testing/redis-server.ts';
-import { pinAttempt } from '../store/inflight.ts';
-import { attemptPin, heartbeatOf, inflightLength, pushQueued, writeFiller } from '../store/inspect.ts';
-import { encodeEntry } from '../store/keys.ts';
-import { record } from '../store/ledger.ts';
-import { take } from '../store/queue.ts';
-import { summarize, NO_FROM, NO_TO } from '../store/summary.ts';
-import { renewHeartbeat } from '../store/workers.ts';
+import { pinAttempt } from './inflight.ts';
+import { attemptPin, heartbeatOf, inflightLength, pushQueued, writeFiller } from './inspect.ts';
+import { encodeEntry } from './keys.ts';
+import { record } from './ledger.ts';
+import { take } from './queue.ts';
+import { summarize, NO_FROM, NO_TO } from './summary.ts';
+import { renewHeartbeat } from './workers.ts';
 
 /**
  * Redis at maxmemory (noeviction) refuses ordinary writes; a payment a processor
