@@ -1,5 +1,6 @@
 /**
- * Every Redis key the system uses, in one place.
+ * Every Redis key the system uses, in one place. Only src/store/ reads these:
+ * everyone else calls the store's functions.
  *
  * A payment's life in Redis:
  *   accepted (hash, id -> "cents|acceptedAtMs")  written with the queue entry, refuses duplicates
@@ -32,15 +33,16 @@ export const PROCESSORS: readonly Processor[] = ['default', 'fallback'];
 
 /** A worker's list key is asked for on every batch: built once per worker, not per call. */
 const inflightKeys = new Map<string, string>();
-function remember(cache: Map<string, string>, id: string, key: string): string {
-  cache.set(id, key);
+function inflightKey(worker: string): string {
+  let key = inflightKeys.get(worker);
+  if (key === undefined) inflightKeys.set(worker, (key = `payments:inflight:${worker}`));
   return key;
 }
 
 export const keys = {
   accepted: 'payments:accepted',
   queue: 'payments:queue',
-  inflight: (worker: string) => inflightKeys.get(worker) ?? remember(inflightKeys, worker, `payments:inflight:${worker}`),
+  inflight: inflightKey,
   inflightPattern: 'payments:inflight:*',
   /** What a purge deletes: the queue, in-flight lists, guards and the ledger (not heartbeats, health or the purge counter). */
   purged: ['payments:*', 'ledger:*'],
