@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
-import { keys } from '../src/store/keys.ts';
+import { inflightLength, queueLength } from '../src/store/inspect.ts';
 import { groupThrottled } from './standin/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
 import { composeVariables, readCompose, workerIds } from './standin/local/compose.ts';
@@ -86,8 +86,8 @@ export class Sampler {
   /** Queue + in-flight depth now; 0 when the queue is not visible from here. */
   async depth(): Promise<number> {
     if (!this.queueVisible) return 0;
-    const [queued, ...inflight] = await Promise.all([this.redis.send(['LLEN', keys.queue]), ...this.workerIds.map((id) => this.redis.send(['LLEN', keys.inflight(id)]))]);
-    return Number(queued) + inflight.reduce((sum: number, n) => sum + Number(n), 0);
+    const [queued, ...inflight] = await Promise.all([queueLength(this.redis), ...this.workerIds.map((id) => inflightLength(this.redis, id))]);
+    return queued + inflight.reduce((sum, n) => sum + n, 0);
   }
 
   async stop(): Promise<void> {

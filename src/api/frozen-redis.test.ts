@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -67,7 +68,7 @@ test('POST /payments and /ready answer a JSON 503 within 1.5 s while Redis is fr
   }
   let after = await post();
   for (let i = 0; i < 30 && after.status !== 202; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     after = await post();
   }
   assert.equal(after.status, 202, 'accepted again once Redis answers');
@@ -84,7 +85,7 @@ test('a 15 s stall under steady load answers every request and keeps the API mem
     while (Date.now() - started < STALL_MS) {
       for (let i = 0; i < PER_TICK; i++) results.push(post(5_000));
       if (rss.length < Math.floor((Date.now() - started) / 1000)) rss.push(rssMB(api.pid!));
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const answers = await Promise.all(results);
     const unanswered = answers.filter((a) => a.status === 0).length;

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backendSummary, startStack, waitFor, type Stack } from '../testing/stack.ts';
 
 /**
@@ -20,7 +21,7 @@ before(async () => {
     if (round === 4) await stack.processors.default.configure('failure', true);
     if (round === 8) await stack.processors.default.configure('failure', false);
     ids.push(...(await stack.pay(25, 1 + round / 100)));
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   await waitFor(
     'all payments ledgered',

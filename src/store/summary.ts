@@ -1,12 +1,13 @@
 import type { RedisConnection } from '../redis/connection.ts';
 import { Script } from '../redis/script.ts';
-import { BUCKET_MS, keys, type Processor } from '../store/keys.ts';
+import { BUCKET_MS, keys, type Processor } from './keys.ts';
+import { integers } from './reply.ts';
 
 /**
  * Count and cents of one processor's ledger for requestedAt in [fromMs, toMs].
  * Whole 100 ms buckets come from the bucket hashes; the two partial buckets at
  * the edges are scanned exactly, in the log and in the folded record of
- * members the retention moved out of it (see src/ledger/retention.ts). Cost: O(min(buckets in window, buckets used))
+ * members the retention moved out of it (see retention.ts). Cost: O(min(buckets in window, buckets used))
  * plus the payments of two buckets, so a summary stays cheap during a load test.
  */
 export const summaryScript = new Script(
@@ -84,6 +85,6 @@ export const NO_TO = 8.64e15;
 
 export async function summarize(redis: RedisConnection, p: Processor, fromMs: number, toMs: number): Promise<Totals> {
   const all = fromMs <= NO_FROM && toMs >= NO_TO ? 'all' : 'window';
-  const reply = (await summaryScript.run(redis, [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p), keys.folded(p)], [fromMs, toMs, BUCKET_MS, all])) as number[];
-  return { count: Number(reply[0]), cents: Number(reply[1]) };
+  const [count = 0, cents = 0] = integers(await summaryScript.run(redis, [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p), keys.folded(p)], [fromMs, toMs, BUCKET_MS, all]), 'summary');
+  return { count, cents };
 }

@@ -1,6 +1,7 @@
 import type { RedisConnection } from '../redis/connection.ts';
 import { Script } from '../redis/script.ts';
-import { BUCKET_MS, keys, PROCESSORS, type Processor, type QueuedPayment } from '../store/keys.ts';
+import { BUCKET_MS, keys, PROCESSORS, type Processor, type QueuedPayment } from './keys.ts';
+import { integers } from './reply.ts';
 
 /**
  * Writes processed payments into the ledger and releases them from the worker's
@@ -71,62 +72,6 @@ const LEDGER_KEYS = PROCESSORS.flatMap((p) => [keys.log(p), keys.bucketCount(p),
 export async function record(redis: RedisConnection, worker: string, batch: readonly Processed[], retentionMs = IDEMPOTENCY_RETENTION_MS): Promise<boolean[]> {
   const args: (string | number)[] = [BUCKET_MS, retentionMs];
   for (const { payment, entry } of batch) args.push(payment.id, entry.processor, entry.requestedAtMs, entry.cents, payment.entry, payment.acceptedAtMs);
-  const reply = (await recordScript.run(redis, [keys.done, keys.inflight(worker), keys.attempts, keys.settling, ...LEDGER_KEYS, keys.accepted], args)) as number[];
+  const reply = integers(await recordScript.run(redis, [keys.done, keys.inflight(worker), keys.attempts, keys.settling, ...LEDGER_KEYS, keys.accepted], args), 'record');
   return reply.map((fresh) => fresh === 1);
-}
-
-/**
- * Gathers the payments processed within `lingerMs` into one record() call: one
- * write, one round trip and one script run for many payments when the worker is
- * busy (measured: a write per payment cost the worker more CPU than the ledger
- * itself). A payment reaches the ledger at most `lingerMs` after its processor
- * answered; its in-flight slot is held until then.
- */
-export class LedgerWriter {
-  private pending: { item: Processed; resolve: (fresh: boolean) => void; reject: (err: unknown) => void }[] = [];
-  private scheduled = false;
-  private timer: NodeJS.Timeout | null = null;
-
-  private readonly lingerMs: number;
-  private readonly maxBatch: number;
-  private readonly retentionMs: number;
-
-  constructor(
-    private readonly redis: RedisConnection,
-    private readonly worker: string,
-    options: { lingerMs?: number; maxBatch?: number; retentionMs?: number } = {},
-  ) {
-    this.lingerMs = options.lingerMs ?? 2;
-    this.maxBatch = options.maxBatch ?? 100;
-    this.retentionMs = options.retentionMs ?? IDEMPOTENCY_RETENTION_MS;
-  }
-
-  /** Resolves once the ledger has the payment (false: already there, or purged); rejects if the write failed. */
-  write(item: Processed): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        this.timer = setTimeout(() => this.flush(), this.lingerMs);
-      }
-    });
-  }
-
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.scheduled = false;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.maxBatch);
-      record(
-        this.redis,
-        this.worker,
-        batch.map((p) => p.item),
-        this.retentionMs,
-      ).then(
-        (fresh) => batch.forEach((p, i) => p.resolve(fresh[i] === true)),
-        (err: unknown) => batch.forEach((p) => p.reject(err)),
-      );
-    }
-  }
 }

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
 import { startRedis, type TestRedis } from '../testing/redis-server.ts';
-import { encodeEntry, keys } from '../store/keys.ts';
-import { hsetPastLimit, setPastLimit } from '../store/past-limit.ts';
-import { takeScript } from '../worker/worker.ts';
-import { record } from './record.ts';
+import { pinAttempt } from './inflight.ts';
+import { attemptPin, heartbeatOf, inflightLength, pushQueued, writeFiller } from './inspect.ts';
+import { encodeEntry } from './keys.ts';
+import { record } from './ledger.ts';
+import { take } from './queue.ts';
 import { summarize, NO_FROM, NO_TO } from './summary.ts';
+import { renewHeartbeat } from './workers.ts';
 
 /**
  * Redis at maxmemory (noeviction) refuses ordinary writes; a payment a processor
@@ -30,7 +32,7 @@ after(async () => {
 async function fill(): Promise<void> {
   for (let i = 0; ; i++) {
     try {
-      await redis.send(['SET', `filler:${i}`, 'x'.repeat(4096)]);
+      await writeFiller(redis, String(i), 4096);
     } catch (err) {
       assert.match(String(err), /OOM/, 'filling stops only at maxmemory');
       return;
@@ -41,14 +43,17 @@ async function fill(): Promise<void> {
 test('the ledger records a processed payment, and the worker takes, pins and beats, while Redis is at maxmemory', async () => {
   const now = Date.now();
   const entries = [1, 2, 3].map((n) => encodeEntry(`id-${n}`, 1990, now));
-  await redis.send(['LPUSH', keys.queue, ...entries]);
+  await pushQueued(redis, entries);
   await fill();
-  await assert.rejects(redis.send(['SET', 'probe', 'x'.repeat(4096)]), /OOM/, 'Redis refuses ordinary writes now');
+  await assert.rejects(writeFiller(redis, 'probe', 4096), /OOM/, 'Redis refuses ordinary writes now');
 
-  const taken = (await takeScript.run(redis, [keys.queue, keys.inflight('w1')], [3])) as string[];
+  const taken = await take(redis, 'w1', 3);
   assert.equal(taken.length, 3, 'the take script moves queued payments past maxmemory');
-  assert.equal(await hsetPastLimit(redis, keys.attempts, 'id-1', 'fallback'), 1, 'the attempts pin is written past maxmemory');
-  assert.equal(await setPastLimit(redis, keys.worker('w1'), '{}', 'PX', 5000), 'OK', 'the heartbeat is written past maxmemory');
+  await pinAttempt(redis, 'id-1', 'fallback');
+  assert.equal(await attemptPin(redis, 'id-1'), 'fallback', 'the attempts pin is written past maxmemory');
+  const beat = await renewHeartbeat(redis, 'w1', { pid: 1, inProgress: 0, atMs: now }, 5000, false);
+  assert.equal(beat.renewed, true, 'the heartbeat is written past maxmemory');
+  assert.deepEqual(await heartbeatOf(redis, 'w1'), { inProgress: 0, atMs: now }, 'the heartbeat is there');
 
   const fresh = await record(
     redis,
@@ -58,5 +63,5 @@ test('the ledger records a processed payment, and the worker takes, pins and bea
   assert.deepEqual(fresh, [true, true, true], 'every payment is recorded');
   assert.deepEqual(await summarize(redis, 'default', NO_FROM, NO_TO), { count: 3, cents: 5970 }, 'the totals have them');
   assert.deepEqual(await summarize(redis, 'default', now, now + 1), { count: 2, cents: 3980 }, 'the detail has them');
-  assert.equal(await redis.send(['LLEN', keys.inflight('w1')]), 0, 'the in-flight list is released');
+  assert.equal(await inflightLength(redis, 'w1'), 0, 'the in-flight list is released');
 });
