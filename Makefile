@@ -8,9 +8,9 @@ NODE_ARCH := $(subst x86_64,x64,$(subst aarch64,arm64,$(shell uname -m)))
 NODE_BIN := $(CURDIR)/.tools/node-$(NODE_VERSION)/node_modules/node-linux-$(NODE_ARCH)/bin
 export PATH := $(NODE_BIN):$(HOME)/go/bin:/usr/local/go/bin:$(PATH)
 
-TESTS = $(shell find src bench deploy -name '*.test.ts' | sort)
+TESTS = $(shell find src bench -name '*.test.ts' | sort)
 APT_GET = DEBIAN_FRONTEND=noninteractive apt-get
-LOCAL = node --import tsx deploy/local/stack.ts
+LOCAL = node --import tsx bench/standin/local/stack.ts
 # The global flags of every `docker compose` call on the stack; the compose test
 # loads the file with exactly these (make -s compose-flags). No --project-directory:
 # relative paths in deploy/docker-compose.yml resolve against deploy/.
@@ -19,7 +19,7 @@ COMPOSE = docker compose $(COMPOSE_FLAGS)
 # The stack's way: STACK=docker or STACK=local forces one; otherwise Docker when an
 # engine and compose v2 answer (checked once per make run), local processes otherwise.
 STACK_FORCED := $(if $(filter undefined,$(origin STACK)),,STACK=$(STACK))
-STACK ?= $(eval STACK := $(if $(shell deploy/docker/check.sh -q && echo yes),docker,local))$(STACK)
+STACK ?= $(eval STACK := $(if $(shell bench/standin/docker/check.sh -q && echo yes),docker,local))$(STACK)
 export STACK
 ifeq ($(filter docker local,$(STACK)),)
 $(error STACK=$(STACK): expected docker or local)
@@ -92,12 +92,12 @@ test: deps k6 typecheck build
 up: $(STACK)-check $(LOCAL_DEPS)
 ifeq ($(STACK),docker)
 	@echo "make up: Docker, deploy/docker-compose.yml ($(or $(STACK_FORCED),a Docker engine with compose v2 answers; STACK=local runs local processes))"
-	@deploy/docker/processors.sh up
+	@bench/standin/docker/processors.sh up
 	@$(COMPOSE) up -d --build --wait || { echo "make up failed (above); where no registry answers, make docker-ready builds the images first" >&2; exit 1; }
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
 	@echo "stack is up: http://localhost:9999 (stop with make down)"
 else
-	@echo "make up: local processes, deploy/local/stack.ts ($(or $(STACK_FORCED),no Docker engine with compose v2 answers; make docker-ready prepares one))"
+	@echo "make up: local processes, bench/standin/local/stack.ts ($(or $(STACK_FORCED),no Docker engine with compose v2 answers; make docker-ready prepares one))"
 	@$(LOCAL) up
 endif
 
@@ -105,7 +105,7 @@ endif
 down: $(STACK)-check
 ifeq ($(STACK),docker)
 	$(COMPOSE) down --remove-orphans $(if $(KEEP),,--volumes)
-	@deploy/docker/processors.sh down
+	@bench/standin/docker/processors.sh down
 else
 	@$(LOCAL) down
 endif
@@ -114,7 +114,7 @@ ps: $(STACK)-check
 ifeq ($(STACK),docker)
 	@$(COMPOSE) ps
 	@# RSS from the containers' processes needs Node on this host; docker stats otherwise (it understates Node's RSS).
-	@if command -v node >/dev/null && [ -d node_modules ]; then node --import tsx deploy/docker/usage.ts; else docker stats --no-stream; fi
+	@if command -v node >/dev/null && [ -d node_modules ]; then node --import tsx bench/standin/docker/usage.ts; else docker stats --no-stream; fi
 else
 	@$(LOCAL) ps
 endif
@@ -133,10 +133,10 @@ smoke: $(STACK)-check $(BENCH_DEPS)
 	@node --import tsx bench/run.ts smoke
 
 docker-ready:
-	@deploy/docker/ready.sh
+	@bench/standin/docker/ready.sh
 
 docker-check:
-	@deploy/docker/check.sh
+	@bench/standin/docker/check.sh
 
 local-check:
 	@command -v node >/dev/null || { echo "STACK=local cannot run: Node.js is missing; install Node 20 or later (LTS), or use STACK=docker" >&2; exit 1; }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
  * (make smoke). Asserts correctness only; latency on a shared machine is noise,
  * so it is printed, not asserted.
  */
-const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'deploy/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
+const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'bench/standin/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
 let result: Record<string, any>;
 let score: Record<string, any>;
 

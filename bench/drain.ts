@@ -12,14 +12,16 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createGroup, groupThrottled, removeGroup } from '../deploy/local/cgroups.ts';
-import { readCompose, services, substitute } from '../deploy/local/compose.ts';
-import { cpuSeconds, rssBytes, waitUntil } from '../deploy/local/procs.ts';
+import { createGroup, groupThrottled, removeGroup } from './standin/local/cgroups.ts';
+import { readCompose, services, substitute } from './standin/local/compose.ts';
+import { cpuSeconds, rssBytes, waitUntil } from './standin/local/procs.ts';
 import { ProcessorClient } from '../src/processor/client.ts';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
-import { enqueue } from '../src/store/enqueue.ts';
-import { keys } from '../src/store/keys.ts';
+import { holdBackQueue, ledgeredCount, releaseQueue } from '../src/store/inspect.ts';
+import { enqueue } from '../src/store/queue.ts';
+import { commandStats } from '../src/store/server.ts';
+import { hasHeartbeat } from '../src/store/workers.ts';
 import { freePort, startRedis } from '../src/testing/redis-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -30,7 +32,7 @@ const transports = (process.env.TRANSPORTS ?? 'http,fetch').split(',');
 const spec = services(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).find((s) => s.name === 'worker')!;
 
 async function startSimulator(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/simulator/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: String(port), TRANSACTION_FEE: '0.05' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/standin/processor/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: String(port), TRANSACTION_FEE: '0.05' }, stdio: 'ignore' });
   const processor = new ProcessorClient('default', `http://127.0.0.1:${port}`, 'http', 1, '123');
   try {
     await waitUntil('the simulator', () => processor.health(1000).then(() => true, () => false), 10_000);
@@ -51,7 +53,7 @@ async function run(transport: string): Promise<string> {
     await Promise.all(Array.from({ length: Math.min(500, payments - i) }, () => enqueue(redis, randomUUID(), 1990, Date.now())));
   }
   // The backlog is set aside until the worker is up, so start-up is not counted.
-  await redis.send(['RENAME', keys.queue, 'bench:backlog']);
+  await holdBackQueue(redis);
   const url = `http://127.0.0.1:${simPort}`;
   const vars = { ...process.env, REDIS_URL: redisServer.url, DEFAULT_PROCESSOR_URL: url, FALLBACK_PROCESSOR_URL: url, PROCESSOR_TRANSPORT: transport };
   const env = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, substitute(v, vars)]));
@@ -65,19 +67,18 @@ async function run(transport: string): Promise<string> {
   const args = process.env.WORKER_FLAGS === undefined ? rest : [...process.env.WORKER_FLAGS.split(' ').filter(Boolean), script];
   const worker = spawn(cmd === 'node' ? process.execPath : cmd!, args, { cwd: ROOT, env: { ...process.env, ...env, PROCESSOR_TRANSPORT: transport}, stdio: ['ignore', 'inherit', 'inherit'] });
   if ('procs' in group) for (const file of group.procs) writeFileSync(file, String(worker.pid));
-  await waitUntil('the worker heartbeat', async () => (await redis.send(['EXISTS', keys.worker(env.INSTANCE ?? 'worker')])) === 1, 10_000);
+  await waitUntil('the worker heartbeat', () => hasHeartbeat(redis, env.INSTANCE ?? 'worker'), 10_000);
   const cpuAtStart = cpuSeconds(worker.pid!) ?? NaN;
-  await redis.send(['RENAME', 'bench:backlog', keys.queue]);
+  await releaseQueue(redis);
   const startedAt = Date.now();
   let peakRss = 0;
   const done = async () => {
     peakRss = Math.max(peakRss, rssBytes(worker.pid!) ?? 0);
-    const [count] = (await redis.send(['HMGET', keys.total('default'), 'count'])) as (string | null)[];
-    return Number(count ?? 0) >= payments;
+    return (await ledgeredCount(redis, 'default')) >= payments;
   };
   await waitUntil(`${payments} payments in the ledger`, done, 120_000);
   const seconds = (Date.now() - startedAt) / 1000;
-  if (process.env.DEBUG_STATS) console.log(String(await redis.send(['INFO', 'commandstats'])).split('\n').filter((l) => /calls=\d{3,}/.test(l)).join('\n'));
+  if (process.env.DEBUG_STATS) console.log((await commandStats(redis)).split('\n').filter((l) => /calls=\d{3,}/.test(l)).join('\n'));
   const cpu = (cpuSeconds(worker.pid!) ?? NaN) - cpuAtStart;
   const throttled = 'dirs' in group ? (groupThrottled(group.dirs) ?? 0) : 0;
   worker.kill('SIGTERM');

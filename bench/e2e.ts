@@ -9,8 +9,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessorClient } from '../src/processor/client.ts';
-import { startProcessor } from './simulator/processor.ts';
+import { startProcessor } from './standin/processor/processor.ts';
 import { freePort, startRedis } from '../src/testing/redis-server.ts';
 
 const COUNT = Number(process.argv[2] ?? 5000);
@@ -27,7 +28,6 @@ function run(name: string, script: string, env: Record<string, string>): void {
 }
 
 let stopping = false;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function json(url: string, init: RequestInit = {}): Promise<any> {
   const res = await fetch(url, init);

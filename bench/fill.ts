@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { backendSummary, startStack, waitFor } from '../src/testing/stack.ts';
-import { fold, pruneStep } from '../src/ledger/retention.ts';
+import { acceptedCount, recordedCount } from '../src/store/inspect.ts';
 import { PROCESSORS } from '../src/store/keys.ts';
+import { fold, pruneStep } from '../src/store/retention.ts';
+import { memoryFigures } from '../src/store/server.ts';
 
 /**
  * Posts payments until the API refuses them (Redis near maxmemory), checking
@@ -12,7 +14,7 @@ import { PROCESSORS } from '../src/store/keys.ts';
 const maxmemory = process.argv[2] ?? '8mb';
 const stack = await startStack({ maxmemory, refuseAt: 0.9 });
 stack.startWorker({ LOG_LEVEL: 'ERROR' });
-const used = async () => Number(/^used_memory:(\d+)/m.exec(String(await stack.redis.send(['INFO', 'memory'])))![1]);
+const used = async () => (await memoryFigures(stack.redis)).usedBytes;
 
 async function booksMatch(accepted: number): Promise<{ books: number; processors: number }> {
   await waitFor('queue drained into the books', async () => {
@@ -69,7 +71,7 @@ const folded = await used();
 console.log(`after folding the detail (LEDGER_DETAIL_RETENTION passed): ${Math.round((folded - baseline) / accepted)} bytes per payment`);
 // Two passes: the worker's own retention steps share the HSCAN cursor and may end a pass early.
 for (let pass = 0; pass < 2; pass++) while (!(await pruneStep(stack.redis, Date.now() + 1, 1000)).passDone);
-const left = await Promise.all([stack.redis.send(['HLEN', 'payments:accepted']), stack.redis.send(['HLEN', 'ledger:done'])]);
+const left = await Promise.all([acceptedCount(stack.redis), recordedCount(stack.redis)]);
 console.log(`guards left after pruning: accepted ${left[0]}, done ${left[1]}`);
 const pruned = await used();
 console.log(`after pruning the guards too (IDEMPOTENCY_RETENTION passed): ${Math.round((pruned - baseline) / accepted)} bytes per payment`);

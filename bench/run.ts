@@ -8,9 +8,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { httpStatus } from '../deploy/local/procs.ts';
-import { containerAddress } from '../deploy/docker/containers.ts';
-import { readCompose, services as composeServices } from '../deploy/local/compose.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { httpStatus } from './standin/local/procs.ts';
+import { containerAddress } from './standin/docker/containers.ts';
+import { readCompose, services as composeServices } from './standin/local/compose.ts';
+import { STAGES } from './k6/lib/stages.js';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { Sampler } from './sampler.ts';
@@ -20,14 +22,6 @@ const mode = process.argv[2] === 'full' ? 'full' : 'smoke';
 const duration = Number(process.env.DURATION_SECONDS ?? (mode === 'full' ? 60 : 20));
 const vus = Number(process.env.MAX_REQUESTS ?? (mode === 'full' ? 550 : 150));
 const floorSeconds = mode === 'full' ? 20 : 10;
-const STAGES = [
-  [1, 'start'],
-  [10, 'default 100ms'],
-  [20, 'default failing'],
-  [30, 'both failing, slow'],
-  [40, 'both 20ms'],
-  [50, 'fallback 5s'],
-] as const;
 
 function k6Binary(): string {
   const home = join(process.env.HOME ?? '/root', 'go/bin/k6');
@@ -71,7 +65,7 @@ async function main(): Promise<number> {
 
   // The queue is drained when queue + in-flight first reads zero after the last request.
   let drainedAt = Date.now();
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(50)) {
     if ((await sampler.depth()) === 0) break;
     drainedAt = Date.now();
   }
@@ -119,7 +113,7 @@ async function main(): Promise<number> {
     title,
     startMs,
     durationSeconds: duration,
-    stages: STAGES.map(([at, label]) => ({ atSeconds: (at * duration) / 60, label })),
+    stages: STAGES.map(({ at, label }) => ({ atSeconds: (at * duration) / 60, label })),
     latency,
     floorP99Ms: floor.p99_ms,
     queue: sampler.samples.queue,

@@ -1,11 +1,14 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
-import { keys } from '../src/store/keys.ts';
-import { groupThrottled } from '../deploy/local/cgroups.ts';
-import { anonBytes, cpuSeconds, rssBytes } from '../deploy/local/procs.ts';
-import { family, readState, SOCKETS } from '../deploy/local/stack.ts';
-import { containerCpuSeconds, containerPids, socketInside, stackContainers } from '../deploy/docker/containers.ts';
+import { inflightLength, queueLength } from '../src/store/inspect.ts';
+import { groupThrottled } from './standin/local/cgroups.ts';
+import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
+import { composeVariables, readCompose, workerIds } from './standin/local/compose.ts';
+import { REDIS_SOCKET, serviceProcesses } from './standin/local/stack.ts';
+import { containerCpuSeconds, containerPids, socketInside, stackContainers } from './standin/docker/containers.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
 
 /**
  * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from
@@ -33,9 +36,9 @@ function sampledServices(): { services: Sampled[]; redisSocket: string } {
       redisSocket: redis ? socketInside(redis, '/sockets/redis.sock') : '/nonexistent/redis.sock',
     };
   }
-  const local = readState().filter((s) => !s.name.startsWith('processor-'));
-  return { services: local.map((s) => ({ name: s.name, pids: () => family(s.pid), cgroupDirs: s.cgroupDirs })), redisSocket: join(SOCKETS, 'redis.sock') };
+  return { services: serviceProcesses(), redisSocket: REDIS_SOCKET };
 }
+
 export interface Samples {
   queue: { tMs: number; depth: number }[];
   rss: { tMs: number; bytes: Record<string, number> }[];
@@ -53,6 +56,8 @@ export class Sampler {
   private cpuAtStart = new Map<string, number>();
   private readonly redis: RedisConnection;
   private readonly services: Sampled[];
+  /** Whose in-flight lists count toward the depth: the worker ids the compose file gives its workers. */
+  private readonly workerIds = workerIds(readCompose(join(ROOT, 'deploy/docker-compose.yml')), composeVariables(ROOT));
   private timers: NodeJS.Timeout[] = [];
   private lastCpu = new Map<string, number>();
   private lastAt = 0;
@@ -81,8 +86,8 @@ export class Sampler {
   /** Queue + in-flight depth now; 0 when the queue is not visible from here. */
   async depth(): Promise<number> {
     if (!this.queueVisible) return 0;
-    const [queued, inflight] = await Promise.all([this.redis.send(['LLEN', keys.queue]), this.redis.send(['LLEN', keys.inflight('worker')])]);
-    return Number(queued) + Number(inflight);
+    const [queued, ...inflight] = await Promise.all([queueLength(this.redis), ...this.workerIds.map((id) => inflightLength(this.redis, id))]);
+    return queued + inflight.reduce((sum, n) => sum + n, 0);
   }
 
   async stop(): Promise<void> {

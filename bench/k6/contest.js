@@ -2,13 +2,13 @@
 // the contest's published rules, without remote imports (the contest's
 // script pulls uuid, textSummary and big.js from CDNs), so it runs without network access.
 //
-//   bench/k6/run.sh contest        # 60 s, 550 VUs, like the contest
-//   mkdir -p bench/results/latest && k6 run bench/k6/contest.js   # the same by hand
-// (k6 cannot create RESULTS_DIR itself; run.sh does.)
+//   make bench    (bench/run.ts: 60 s, 550 VUs, like the contest, next to the floor)
+//   k6 run -e RESULTS_DIR=<existing dir> bench/k6/contest.js   # the same by hand
+// (k6 cannot create RESULTS_DIR itself; bench/run.ts does.)
 //
 // Env (defaults in lib/config.js): BACKEND_URL, DEFAULT_PROCESSOR_URL,
 // FALLBACK_PROCESSOR_URL, PROCESSOR_TOKEN, PROCESSOR_INITIAL_TOKEN,
-// DURATION_SECONDS, MAX_REQUESTS, CHECK_INTERVAL_SECONDS, PARTICIPANT, RESULTS_DIR.
+// DURATION_SECONDS, MAX_REQUESTS, CHECK_INTERVAL_SECONDS, PARTICIPANT, RESULTS_DIR (required).
 //
 // Outputs (handleSummary): ${RESULTS_DIR}/score.json (the contest's partial
 // results plus an English `summary`), ${RESULTS_DIR}/k6-summary.json (raw k6
@@ -21,7 +21,8 @@ import http from 'k6/http';
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Gauge } from 'k6/metrics';
-import { CONFIG, AMOUNT, TIMEOUT, STAGES, paymentsRamp, perSecondThresholds } from './lib/config.js';
+import { CONFIG, AMOUNT, TIMEOUT, paymentsRamp, perSecondThresholds } from './lib/config.js';
+import { STAGES } from './lib/stages.js';
 import { uuidv4, roundTo } from './lib/uuid.js';
 import { adminParams, readBackendSummary, readProcessorSummary, summaryRequests } from './lib/api.js';
 import { scoreResult } from './lib/score.js';

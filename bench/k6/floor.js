@@ -1,22 +1,20 @@
 // The latency floor: the contest's payments ramp alone (no stages, no
 // consistency checker, no purge) against a static nginx location that answers
 // 202 without an upstream. Its p99 is what the load balancer + Docker network
-// cost by themselves, the least the backend's p99 can be.
-//   bench/k6/run.sh floor    (or: mkdir -p bench/results/latest && k6 run bench/k6/floor.js)
-// Env: FLOOR_URL (default http://localhost:9998/payments), DURATION_SECONDS
-// (default 20), MAX_REQUESTS (default 550), RESULTS_DIR (default bench/results/latest).
+// cost by themselves, the least the backend's p99 can be. bench/run.ts runs it
+// before each make bench / make smoke (by hand: k6 run -e RESULTS_DIR=<existing dir> bench/k6/floor.js).
+// Env: FLOOR_URL (default http://localhost:9998/payments), and from lib/config.js
+// DURATION_SECONDS, MAX_REQUESTS, RESULTS_DIR (required).
 // Writes ${RESULTS_DIR}/floor.json: {p99_ms, p50_ms, requests, ...}.
 import http from 'k6/http';
 import { sleep } from 'k6';
-import { AMOUNT, TIMEOUT, paymentsRamp } from './lib/config.js';
+import { AMOUNT, CONFIG, TIMEOUT, envString, paymentsRamp } from './lib/config.js';
 import { uuidv4, roundTo } from './lib/uuid.js';
 
-const env = (name, fallback) => (__ENV[name] === undefined || __ENV[name] === '' ? fallback : __ENV[name]);
-const URL = env('FLOOR_URL', 'http://localhost:9998/payments');
-const DURATION = Number(env('DURATION_SECONDS', '20'));
-const MAX_REQUESTS = Math.round(Number(env('MAX_REQUESTS', '550')));
-const RESULTS_DIR = env('RESULTS_DIR', 'bench/results/latest').replace(/\/+$/, '');
-if (!(DURATION > 0) || !(MAX_REQUESTS > 0)) throw new Error('DURATION_SECONDS and MAX_REQUESTS must be numbers > 0');
+const URL = envString('FLOOR_URL', 'http://localhost:9998/payments');
+const DURATION = CONFIG.duration;
+const MAX_REQUESTS = CONFIG.maxRequests;
+const RESULTS_DIR = CONFIG.resultsDir;
 
 export const options = {
   scenarios: {

@@ -1,5 +1,5 @@
 // A 20 s, 150-VU version of contest.js: same scenarios, setup, teardown and
 // scoring, with the processor stages compressed to the shorter run.
-//   bench/k6/run.sh smoke     (or: mkdir -p bench/results/latest && k6 run bench/k6/smoke.js)
+// make smoke runs it through bench/run.ts (by hand: k6 run -e RESULTS_DIR=<existing dir> bench/k6/smoke.js).
 import './smoke-env.js';
 export * from './contest.js';

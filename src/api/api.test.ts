@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { keys } from '../store/keys.ts';
+import { acceptedCount, queuedEntries, queueLength, setMaxMemory } from '../store/inspect.ts';
 import { startStack, type Stack } from '../testing/stack.ts';
 
 let stack: Stack;
@@ -44,7 +45,7 @@ describe('POST /payments refuses bad input and queues nothing', () => {
       const res = await call('POST', '/payments', body, type);
       assert.equal(res.status, status);
       assert.match(String(res.body.error), message);
-      assert.equal(await stack.redis.send(['LLEN', keys.queue]), 0, 'nothing was queued');
+      assert.equal(await queueLength(stack.redis), 0, 'nothing was queued');
     });
   }
 });
@@ -54,7 +55,7 @@ describe('POST /payments accepts once', () => {
     const fresh = randomUUID();
     const res = await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 19.9 }));
     assert.equal(res.status, 202);
-    const queue = (await stack.redis.send(['LRANGE', keys.queue, 0, -1])) as string[];
+    const queue = await queuedEntries(stack.redis);
     assert.ok(queue.some((entry) => entry.startsWith(`${fresh}|1990|`)), 'queued with the amount in cents');
   });
 
@@ -65,7 +66,7 @@ describe('POST /payments accepts once', () => {
     const replay = await call('POST', '/payments', JSON.stringify({ correlationId: fresh.toUpperCase(), amount: 10.5 }));
     assert.equal(replay.status, 202);
     assert.equal(replay.body.status, 'replayed');
-    const queue = (await stack.redis.send(['LRANGE', keys.queue, 0, -1])) as string[];
+    const queue = await queuedEntries(stack.redis);
     assert.equal(queue.filter((entry) => entry.startsWith(fresh)).length, 1);
   });
 
@@ -80,7 +81,7 @@ describe('POST /payments accepts once', () => {
   test('Redis unreachable answers 503 and never a 2XX', async () => {
     await stack.redisServer.stop();
     try {
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
       const res = await call('POST', '/payments', JSON.stringify({ correlationId: randomUUID(), amount: 1 }));
       assert.equal(res.status, 503);
       assert.match(String(res.body.error), /payment store unavailable/);
@@ -97,7 +98,7 @@ describe('5XX answers show fixed messages, never the store internals', () => {
   test('with Redis down, every endpoint answers a 503 whose message names no address, command or error code', async () => {
     await stack.redisServer.stop();
     try {
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
       for (const [method, path, body] of [
         ['POST', '/payments', JSON.stringify({ correlationId: randomUUID(), amount: 1 })],
         ['GET', '/payments-summary', undefined],
@@ -115,7 +116,7 @@ describe('5XX answers show fixed messages, never the store internals', () => {
   });
 
   test('a full Redis (OOM) answers 503 without Retry-After, and without the OOM text', async () => {
-    await stack.redis.send(['CONFIG', 'SET', 'maxmemory', '1']);
+    await setMaxMemory(stack.redis, 1);
     try {
       const res = await call('POST', '/payments', JSON.stringify({ correlationId: randomUUID(), amount: 1 }));
       assert.equal(res.status, 503);
@@ -123,7 +124,7 @@ describe('5XX answers show fixed messages, never the store internals', () => {
       assert.match(String(res.body.error), /payment store is full/);
       assert.doesNotMatch(String(res.body.error), internals);
     } finally {
-      await stack.redis.send(['CONFIG', 'SET', 'maxmemory', '0']);
+      await setMaxMemory(stack.redis, 0);
     }
   });
 });
@@ -210,8 +211,8 @@ describe('routing and the other endpoints', () => {
     const fresh = randomUUID();
     await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 1 }));
     assert.equal((await call('POST', '/purge-payments')).status, 200);
-    assert.equal(await stack.redis.send(['LLEN', keys.queue]), 0);
-    assert.equal(await stack.redis.send(['HLEN', keys.accepted]), 0);
+    assert.equal(await queueLength(stack.redis), 0);
+    assert.equal(await acceptedCount(stack.redis), 0);
     assert.equal((await call('POST', '/payments', JSON.stringify({ correlationId: fresh, amount: 2 }))).status, 202, 'the id is new again');
   });
 

@@ -3,6 +3,7 @@ import { HttpError, sendJson } from '../http/errors.ts';
 import { Router } from '../http/router.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { purge } from '../store/purge.ts';
+import { ping } from '../store/server.ts';
 import { BODY_LIMIT_BYTES, acceptPayment } from './payments.ts';
 import { storeError } from './store-error.ts';
 import { getSummary } from './summary.ts';
@@ -29,7 +30,7 @@ export function createRouter(redis: RedisConnection, options: AppOptions): Route
     })
     .on('GET', '/ready', async (_req: IncomingMessage, res: ServerResponse) => {
       // Ready means this instance can reach Redis now, not just that it started.
-      await redis.send(['PING']).catch((err: unknown) => {
+      await ping(redis).catch((err: unknown) => {
         throw new HttpError(503, 'not ready: payment store unreachable', {}, err);
       });
       sendJson(res, 200, { ready: true, instance: options.instance });

@@ -7,8 +7,7 @@ import { RedisConnection } from '../redis/connection.ts';
 import { createDrainableServer } from '../http/drain.ts';
 import { createRouter } from './app.ts';
 import { MemoryGuard } from './memory-guard.ts';
-import { enqueueScript } from '../store/enqueue.ts';
-import { summaryScript } from '../ledger/summary.ts';
+import { loadScripts } from '../store/scripts.ts';
 import { consistencyRoute } from '../consistency/route.ts';
 import { exitOnStartupError, onShutdown } from '../process.ts';
 
@@ -26,7 +25,7 @@ async function start(config: ApiConfig): Promise<void> {
     commandTimeoutMs: config.redisCommandTimeoutMs,
   });
   await redis.waitReady(10_000);
-  await Promise.all([enqueueScript, summaryScript].map((script) => script.load(redis)));
+  await loadScripts(redis);
   const memory = new MemoryGuard(redis, config.memoryRefuseAt);
   await memory.start();
   const router = createRouter(redis, {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { backendSummary, startStack, waitFor, type Stack } from '../testing/stack.ts';
 import { STORE_NEARLY_FULL } from './payments.ts';
-import { keys } from '../store/keys.ts';
+import { queueLength } from '../store/inspect.ts';
 
 /**
  * With Redis small, POST /payments must turn to a fixed 503 before Redis itself
@@ -36,7 +36,7 @@ test('past the memory threshold new payments get a 503 with a fixed message whil
   }
   assert.equal(refused.status, 503, `refused with 503, not ${refused.status}`);
   assert.deepEqual(JSON.parse(refused.body), { error: STORE_NEARLY_FULL }, 'the fixed message, not Redis text');
-  assert.ok((await stack.redis.send(['LLEN', keys.queue])) as number > 0, 'payments were still queued when the API started refusing');
+  assert.ok((await queueLength(stack.redis)) > 0, 'payments were still queued when the API started refusing');
 
   await waitFor(
     'every accepted payment ledgered',

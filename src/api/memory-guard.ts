@@ -1,5 +1,6 @@
 import { log } from '../log.ts';
 import type { RedisConnection } from '../redis/connection.ts';
+import { memoryFigures } from '../store/server.ts';
 
 /**
  * Keeps Redis's last memory figures, read with INFO memory once a second off the
@@ -38,10 +39,10 @@ export class MemoryGuard {
 
   private async read(): Promise<void> {
     try {
-      const info = String(await this.redis.send(['INFO', 'memory']));
+      const { usedBytes, maxBytes } = await memoryFigures(this.redis);
       const wasFull = this.full;
-      this.usedBytes = field(info, 'used_memory');
-      this.maxBytes = field(info, 'maxmemory');
+      this.usedBytes = usedBytes;
+      this.maxBytes = maxBytes;
       if (this.full !== wasFull) {
         const figures = `Redis used_memory ${this.usedBytes} of maxmemory ${this.maxBytes} (threshold ${Math.round(this.refuseAt * 100)}%)`;
         if (this.full) log.error(`refusing new payments: ${figures}; free space or raise maxmemory`);
@@ -51,9 +52,4 @@ export class MemoryGuard {
       log.debug('reading Redis memory figures failed', err);
     }
   }
-}
-
-function field(info: string, name: string): number {
-  const match = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
-  return match ? Number(match[1]) : 0;
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJsonText } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { RedisConnection } from '../redis/connection.ts';
-import { enqueue } from '../store/enqueue.ts';
+import { enqueue } from '../store/queue.ts';
 import type { MemoryGuard } from './memory-guard.ts';
 import { storeError } from './store-error.ts';
 import { validatePayment } from './validate.ts';

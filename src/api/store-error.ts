@@ -1,5 +1,6 @@
 import { HttpError } from '../http/errors.ts';
 import { isRedisError } from '../redis/errors.ts';
+import { isOutOfMemory } from '../store/past-limit.ts';
 
 /**
  * A failed Redis call as the client should see it: a fixed message saying what
@@ -16,7 +17,7 @@ export function storeError(err: unknown, action: 'payment' | 'request'): HttpErr
     const message = action === 'payment' ? 'payment store unavailable: payment not accepted, retry later' : 'payment store unavailable, retry later';
     return new HttpError(503, message, { 'Retry-After': '1' }, err);
   }
-  if (isRedisError(err, 'REPLY') && /: OOM /.test(err.message)) {
+  if (isOutOfMemory(err)) {
     const message = action === 'payment' ? 'payment store is full: payment not accepted; retrying will not help until an operator frees space' : 'payment store is full';
     return new HttpError(503, message, {}, err);
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson } from '../http/errors.ts';
-import { summarize } from '../ledger/summary.ts';
+import { summarize } from '../store/summary.ts';
 import { centsToNumber } from '../money.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { windowBounds } from '../time.ts';

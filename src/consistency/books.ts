@@ -1,9 +1,8 @@
 import { centsToNumber } from '../money.ts';
-import type { RedisArg } from '../redis/encode.ts';
 import type { RedisConnection } from '../redis/connection.ts';
-import { Script } from '../redis/script.ts';
-import { decodeEntry, keys, type Processor } from '../store/keys.ts';
-import { scanKeys, transaction } from './snapshot.ts';
+import { countQueuedBefore, readSnapshot } from '../store/books.ts';
+import { pinnedProcessors } from '../store/inflight.ts';
+import type { Processor } from '../store/keys.ts';
 
 /** How many of the queue's oldest entries, and of each in-flight list's oldest entries, are read. */
 const QUEUE_READ = 20;
@@ -52,63 +51,15 @@ export interface SentNotProcessed {
   sample: Unprocessed[];
 }
 
-/**
- * Entries are LPUSHed, so acceptedAt falls from the left end to the right: a
- * binary search finds how many at the right end are older than the cutoff.
- * O(log n) LINDEX calls, and only run when the oldest entry is already stuck.
- */
-const olderThan = new Script(
-  'consistency-older-than',
-  `
-local len = redis.call('LLEN', KEYS[1])
-local cutoff = tonumber(ARGV[1])
-local lo, hi = 0, len
-while lo < hi do
-  local mid = math.floor((lo + hi) / 2)
-  local entry = redis.call('LINDEX', KEYS[1], mid)
-  local at = entry and tonumber(string.match(entry, '|(%d+)$'))
-  if at and at < cutoff then hi = mid else lo = mid + 1 end
-end
-return len - lo
-`,
-);
-
-/** The backend's own books, from one MULTI/EXEC so that the counts add up at a single instant. */
+/** The backend's own books, from one atomic snapshot (src/store/books.ts) so that the counts add up at a single instant. */
 export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfterMs: number): Promise<{ books: Books; sentNotProcessed: SentNotProcessed; inFlight: InFlight[] }> {
-  const { inflight, workers } = await scanKeys(redis);
-  const fixed: RedisArg[][] = [
-    ['HLEN', keys.accepted],
-    ['LLEN', keys.queue],
-    ['HLEN', keys.settling],
-    ['HMGET', keys.total('default'), 'count', 'cents'],
-    ['HMGET', keys.total('fallback'), 'count', 'cents'],
-    ['HMGET', keys.stats, 'refused', 'replayed'],
-    ['HLEN', keys.done],
-    ['ZCARD', keys.log('default')],
-    ['ZCARD', keys.log('fallback')],
-    ['LRANGE', keys.queue, -QUEUE_READ, -1],
-    ['HSCAN', keys.settling, 0, 'COUNT', SAMPLE],
-    // What retention moved out (src/ledger/retention.ts): counted back so the books still add up.
-    ['HMGET', keys.retention, 'accepted', 'done'],
-    ['HGET', keys.total('default'), 'folded'],
-    ['HGET', keys.total('fallback'), 'folded'],
-  ];
-  const lists = inflight.flatMap((key): RedisArg[][] => [['LLEN', key], ['LRANGE', key, -INFLIGHT_READ, -1]]);
-  const beats = workers.map((key): RedisArg[] => ['GET', key]);
-  const r = await transaction(redis, [...fixed, ...lists, ...beats]);
-  const n = (i: number) => Number(r[i] ?? 0);
-  const pair = (i: number) => (r[i] as (string | null)[]).map((v) => Number(v ?? 0));
-
-  const [dCount, dCents] = pair(3);
-  const [fCount, fCents] = pair(4);
-  const [refused, replayed] = pair(5);
-  const [acceptedPruned, donePruned] = pair(11);
-  const settlingIds = new Set(((r[10] as [string, string[]])[1] ?? []).filter((_, i) => i % 2 === 0));
-  const queueEntries = (r[9] as string[]).map(decodeEntry).filter((e) => e !== null);
+  const snap = await readSnapshot(redis, { queueRead: QUEUE_READ, inflightRead: INFLIGHT_READ, settlingRead: SAMPLE });
+  const settlingIds = new Set(snap.settlingIds);
+  const queueEntries = snap.oldestQueued;
   let inFlight = 0;
-  const inFlightEntries = inflight.flatMap((_, i) => {
-    inFlight += n(fixed.length + 2 * i);
-    return (r[fixed.length + 2 * i + 1] as string[]).map(decodeEntry).filter((e) => e !== null);
+  const inFlightEntries = snap.inflight.flatMap((list) => {
+    inFlight += list.length;
+    return list.oldest;
   });
   const age = (acceptedAtMs: number) => Math.max(0, nowMs - acceptedAtMs);
 
@@ -122,30 +73,27 @@ export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfte
   let stuck = inFlightEntries.filter((e) => age(e.acceptedAtMs) > stuckAfterMs).length;
   const oldestQueued = queueEntries[queueEntries.length - 1];
   if (oldestQueued && age(oldestQueued.acceptedAtMs) > stuckAfterMs) {
-    stuck += Number(await olderThan.run(redis, [keys.queue], [nowMs - stuckAfterMs]));
+    stuck += await countQueuedBefore(redis, nowMs - stuckAfterMs);
   }
 
   // Read after the snapshot: an attempt is written before sending, so this errs towards "may be there".
-  const pins = inFlightEntries.length > 0 ? ((await redis.send(['HMGET', keys.attempts, ...inFlightEntries.map((e) => e.id)])) as (string | null)[]) : [];
+  const pins = await pinnedProcessors(redis, inFlightEntries.map((e) => e.id));
 
-  const processed = { default: { count: dCount!, amount: centsToNumber(dCents!) }, fallback: { count: fCount!, amount: centsToNumber(fCents!) } };
+  const { default: d, fallback: f } = snap.ledger;
+  const processed = { default: { count: d.count, amount: centsToNumber(d.cents) }, fallback: { count: f.count, amount: centsToNumber(f.cents) } };
   const books: Books = {
-    accepted: n(0) + acceptedPruned!,
-    queued: n(1),
+    accepted: snap.accepted + snap.pruned.accepted,
+    queued: snap.queued,
     inFlight,
-    settling: n(2),
+    settling: snap.settling,
     processed,
-    duplicatesRefused: refused!,
-    replays: replayed!,
+    duplicatesRefused: snap.refused,
+    replays: snap.replayed,
     oldestUnprocessedAgeMs: oldest,
-    ledgerEntries: { done: n(6) + donePruned!, log: { default: n(7) + n(12), fallback: n(8) + n(13) } },
-    // A heartbeat that expired since the SCAN is a worker gone: left out.
-    workers: workers.flatMap((key, i) => {
-      const beat = r[fixed.length + lists.length + i];
-      return typeof beat === 'string' ? [heartbeat(key, beat, nowMs)] : [];
-    }),
+    ledgerEntries: { done: snap.done + snap.pruned.done, log: { default: d.logSize + d.folded, fallback: f.logSize + f.folded } },
+    workers: snap.workers.map((w) => ({ id: w.worker, inProgress: w.inProgress, ageMs: w.atMs === null ? null : Math.max(0, nowMs - w.atMs) })),
   };
-  const ledgered = dCount! + fCount!;
+  const ledgered = d.count + f.count;
   return {
     books,
     sentNotProcessed: {
@@ -154,7 +102,7 @@ export async function readBooks(redis: RedisConnection, nowMs: number, stuckAfte
       stuck: { thresholdMs: stuckAfterMs, count: stuck, oldestAgeMs: stuck > 0 ? oldest : null },
       sample: pending.slice(0, SAMPLE),
     },
-    inFlight: inFlightEntries.map((e, i) => ({ id: e.id, acceptedAtMs: e.acceptedAtMs, attempted: pins[i] === 'fallback' ? 'fallback' : 'default' })),
+    inFlight: inFlightEntries.map((e, i) => ({ id: e.id, acceptedAtMs: e.acceptedAtMs, attempted: pins[i]! })),
   };
 }
 
@@ -176,18 +124,4 @@ export function bookProblems(books: Books, snp: SentNotProcessed): string[] {
 
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function heartbeat(key: string, value: string, nowMs: number): Books['workers'][number] {
-  const id = key.slice(keys.worker('').length);
-  try {
-    const beat = JSON.parse(value) as { inProgress?: unknown; atMs?: unknown };
-    return {
-      id,
-      inProgress: typeof beat.inProgress === 'number' ? beat.inProgress : null,
-      ageMs: typeof beat.atMs === 'number' ? Math.max(0, nowMs - beat.atMs) : null,
-    };
-  } catch {
-    return { id, inProgress: null, ageMs: null };
-  }
 }

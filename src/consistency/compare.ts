@@ -1,5 +1,5 @@
 import type { ProcessorUrls } from '../config.ts';
-import { NO_FROM, NO_TO, summarize } from '../ledger/summary.ts';
+import { NO_FROM, NO_TO, summarize } from '../store/summary.ts';
 import { centsToNumber } from '../money.ts';
 import { describeFailure, ProcessorClient } from '../processor/client.ts';
 import type { RedisConnection } from '../redis/connection.ts';

@@ -1,6 +1,7 @@
 import type { ProcessorUrls } from '../config.ts';
 import type { RedisConnection } from '../redis/connection.ts';
-import { keys, PROCESSORS, type Processor } from '../store/keys.ts';
+import { latestLedgered } from '../store/books.ts';
+import { PROCESSORS, type Processor } from '../store/keys.ts';
 import { describeFailure, ProcessorClient } from '../processor/client.ts';
 
 /** At most 200 ids: up to 40 in flight, the rest the most recent of each processor's ledger. */
@@ -109,16 +110,14 @@ export function deepFindings(deep: DeepSection | null): { problems: string[]; no
 
 /** The most recent ledger entries of each processor (ZREVRANGE: O(log n + 80)), and the in-flight ids. */
 async function sampleIds(redis: RedisConnection, inFlightIds: string[]): Promise<Sampled[]> {
-  const logs = await Promise.all(PROCESSORS.map((p) => redis.send(['ZREVRANGE', keys.log(p), 0, PER_LEDGER - 1, 'WITHSCORES']) as Promise<string[]>));
+  const logs = await Promise.all(PROCESSORS.map((p) => latestLedgered(redis, p, PER_LEDGER)));
   const seen = new Set<string>();
   const out: Sampled[] = [];
   PROCESSORS.forEach((p, i) => {
-    const flat = logs[i]!;
-    for (let j = 0; j + 1 < flat.length; j += 2) {
-      const [id, cents] = flat[j]!.split('|');
-      if (!id || seen.has(id)) continue;
+    for (const { id, cents, requestedAtMs } of logs[i]!) {
+      if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ id, ledger: p, cents: Number(cents), requestedAtMs: Number(flat[j + 1]) });
+      out.push({ id, ledger: p, cents, requestedAtMs });
     }
   });
   for (const id of inFlightIds.slice(0, IN_FLIGHT_IDS)) {

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRouter } from '../api/app.ts';
 import { loadApiConfig } from '../config.ts';
-import { BUCKET_MS, keys } from '../store/keys.ts';
+import { holdInFlight, inflightLength, oldestLedgered, removeLedgered } from '../store/inspect.ts';
 import { freePort } from '../testing/redis-server.ts';
 import { backendSummary, startStack, waitFor, type Stack } from '../testing/stack.ts';
 import { formatReport } from './format.ts';
@@ -30,7 +31,7 @@ async function drained(count: number): Promise<void> {
     const s = await backendSummary(stack.api);
     return s.default.totalRequests + s.fallback.totalRequests >= count;
   }, 20_000);
-  await waitFor('empty in-flight list', async () => (await stack.redis.send(['LLEN', keys.inflight('w1')])) === 0, 5000);
+  await waitFor('empty in-flight list', async () => (await inflightLength(stack.redis, 'w1')) === 0, 5000);
 }
 
 /** Pays a processor directly, as nothing in the backend would. */
@@ -45,18 +46,13 @@ async function payDirectly(url: string, id: string, requestedAtMs: number): Prom
 }
 
 /** One ledger entry of default: [id, cents, requestedAtMs]. */
-async function ledgered(): Promise<[string, number, number]> {
-  const [member, score] = (await stack.redis.send(['ZRANGE', keys.log('default'), 0, 0, 'WITHSCORES'])) as string[];
-  const [id, cents] = member!.split('|');
-  return [id!, Number(cents), Number(score)];
+function ledgered(): Promise<[string, number, number]> {
+  return oldestLedgered(stack.redis, 'default');
 }
 
 /** A payment a worker holds, as a dead worker 'ghost' would have left it. */
-async function inFlightByHand(id: string, acceptedAtMs: number, attempted: 'default' | 'fallback'): Promise<void> {
-  await stack.redis.send(['HSET', keys.accepted, id, `1990|${acceptedAtMs}`]);
-  await stack.redis.send(['RPUSH', keys.inflight('ghost'), `${id}|1990|${acceptedAtMs}`]);
-  // As the worker does: only a move to fallback is written; no entry means default.
-  if (attempted === 'fallback') await stack.redis.send(['HSET', keys.attempts, id, attempted]);
+function inFlightByHand(id: string, acceptedAtMs: number, attempted: 'default' | 'fallback'): Promise<void> {
+  return holdInFlight(stack.redis, 'ghost', id, 1990, acceptedAtMs, attempted);
 }
 
 describe('consistency report', () => {
@@ -93,15 +89,7 @@ describe('consistency report', () => {
     await stack.pay(20);
     await drained(20);
     const [id, cents, ms] = await ledgered();
-    const bucket = Math.floor(ms / BUCKET_MS);
-    for (const command of [
-      ['ZREM', keys.log('default'), `${id}|${cents}`],
-      ['HINCRBY', keys.bucketCount('default'), bucket, -1],
-      ['HINCRBY', keys.bucketCents('default'), bucket, -cents],
-      ['HINCRBY', keys.total('default'), 'count', -1],
-      ['HINCRBY', keys.total('default'), 'cents', -cents],
-      ['HDEL', keys.done, id],
-    ]) await stack.redis.send(command);
+    await removeLedgered(stack.redis, 'default', id, cents, ms);
     const r = await report();
     assert.equal(r.verdict.consistent, false);
     assert.equal(r.sentNotProcessed.unaccounted, 1);
@@ -114,7 +102,7 @@ describe('consistency report', () => {
     await stack.processors.fallback.configure('failure', true);
     stack.startWorker();
     const ids = await stack.pay(3);
-    await new Promise((r) => setTimeout(r, 1300));
+    await sleep(1300);
     const r = await report({ stuckAfterMs: 1000 });
     assert.equal(r.verdict.consistent, false);
     assert.equal(r.sentNotProcessed.stuck.count, 3);
@@ -126,7 +114,7 @@ describe('consistency report', () => {
 
   test('payments waiting in the queue with no worker count as stuck by age, fresh ones not', async () => {
     await stack.pay(5);
-    await new Promise((r) => setTimeout(r, 1200));
+    await sleep(1200);
     await stack.pay(3);
     const r = await report({ stuckAfterMs: 1000 });
     assert.equal(r.books.queued, 8);

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
@@ -99,7 +100,7 @@ describe('GET /consistency-check access', () => {
       // Redis held still for a moment, so every request arrives while the first report is being built.
       stack.redisServer.pause();
       const pending = Array.from({ length: 10 }, (_, i) => get(`${url}/consistency-check`, i % 2 ? 's3cret' : undefined));
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
       stack.redisServer.resume();
       const reports = await Promise.all(pending);
       assert.deepEqual([...new Set(reports.map((r) => r.status))], [200]);

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
 import { startRedis, type TestRedis } from '../testing/redis-server.ts';
-import { encodeEntry, keys, type Processor } from '../store/keys.ts';
-import { enqueue } from '../store/enqueue.ts';
+import { clearQueue, isAccepted, isRecorded, logMembers, pushInflight } from '../store/inspect.ts';
+import { encodeEntry, type Processor } from '../store/keys.ts';
+import { record } from '../store/ledger.ts';
 import { purge } from '../store/purge.ts';
-import { record } from './record.ts';
-import { fold, pruneStep, Retention } from './retention.ts';
-import { summarize, NO_FROM, NO_TO } from './summary.ts';
+import { enqueue } from '../store/queue.ts';
+import { fold, pruneStep } from '../store/retention.ts';
+import { summarize, NO_FROM, NO_TO } from '../store/summary.ts';
+import { Retention } from './retention.ts';
 import { readBooks, bookProblems } from '../consistency/books.ts';
 
 /**
@@ -42,9 +44,9 @@ async function ledger(payments: Paid[], acceptedAtMs: number): Promise<boolean[]
   for (let i = 0; i < payments.length; i += 100) {
     const batch = payments.slice(i, i + 100);
     for (const p of batch) await enqueue(redis, p.id, p.cents, acceptedAtMs);
-    await redis.send(['DEL', keys.queue]);
+    await clearQueue(redis);
     const entries = batch.map((p) => encodeEntry(p.id, p.cents, acceptedAtMs));
-    await redis.send(['LPUSH', keys.inflight('w1'), ...entries]);
+    await pushInflight(redis, 'w1', entries);
     const fresh = await record(
       redis,
       'w1',
@@ -107,7 +109,7 @@ test('folding old ledger detail keeps every from/to summary exact, before, durin
   await fold(redis, 'default', horizon, 37);
   await assertExact(payments, wins, 'part-folded');
   for (const p of ['default', 'fallback'] as const) while ((await fold(redis, p, horizon, 100)) > 0);
-  const left = (await redis.send(['ZRANGEBYSCORE', keys.log('default'), '-inf', `(${horizon}`])) as string[];
+  const left = await logMembers(redis, 'default', horizon);
   assert.equal(left.length, 0, 'nothing older than the horizon is left in the log');
   await assertExact(payments, wins, 'folded to the horizon');
 
@@ -117,7 +119,7 @@ test('folding old ledger detail keeps every from/to summary exact, before, durin
   payments.push(late);
   await assertExact(payments, wins, 'late record beside folded detail');
   for (const p of ['default', 'fallback'] as const) while ((await fold(redis, p, base + 30_000, 500)) > 0);
-  assert.equal(await redis.send(['ZCARD', keys.log('default')]), 0, 'the log is empty once everything is folded');
+  assert.equal((await logMembers(redis, 'default')).length, 0, 'the log is empty once everything is folded');
   await assertExact(payments, wins, 'all folded');
 
   const { books, sentNotProcessed } = await readBooks(redis, base + 30_000, 60_000);
@@ -131,15 +133,15 @@ test('a replay of an id whose guards were pruned is released, not counted twice'
   await ledger([{ id: 'replayed', processor: 'default', ms: t0 + 10, cents: 1990 }], t0);
   // A day later the guards are pruned (the processor still holds the payment).
   for (let i = 0; i < 10 && !(await pruneStep(redis, t0 + day + 20)).passDone; i++);
-  assert.equal(await redis.send(['HEXISTS', keys.done, 'replayed']), 0, 'the done entry is pruned');
-  assert.equal(await redis.send(['HEXISTS', keys.accepted, 'replayed']), 0, 'the accepted entry is pruned with it');
+  assert.equal(await isRecorded(redis, 'replayed'), false, 'the done entry is pruned');
+  assert.equal(await isAccepted(redis, 'replayed'), false, 'the accepted entry is pruned with it');
 
   // The client sends it again: accepted anew; the processor answers 422 and its lookup gives the first requestedAt.
   const fresh = await ledger([{ id: 'replayed', processor: 'default', ms: t0 + 10, cents: 1990 }], t0 + day + 30);
   assert.deepEqual(fresh, [false], 'the replay is not recorded');
   assert.deepEqual(await summarize(redis, 'default', NO_FROM, NO_TO), { count: 1, cents: 1990 }, 'counted once');
   assert.deepEqual(await summarize(redis, 'default', t0, t0 + 20), { count: 1, cents: 1990 }, 'counted once in its window');
-  assert.equal(await redis.send(['HEXISTS', keys.accepted, 'replayed']), 0, 'the replay leaves no accepted entry behind');
+  assert.equal(await isAccepted(redis, 'replayed'), false, 'the replay leaves no accepted entry behind');
   const { books, sentNotProcessed } = await readBooks(redis, t0 + day + 40, 60_000);
   assert.deepEqual(bookProblems(books, sentNotProcessed), [], 'the consistency report sees nothing lost or doubled');
 
@@ -154,7 +156,7 @@ test('the worker starts a prune pass a tenth of the retention after start, not a
   await ledger([{ id: 'old-guard', processor: 'default', ms: t0, cents: 100 }], t0);
   const retention = new Retention(redis, { detailMs: 3600_000, idempotencyMs: 1_000 }); // passes every 100 ms
   await retention.tick(Date.now());
-  assert.equal(await redis.send(['HEXISTS', keys.done, 'old-guard']), 1, 'pruned before the first pass was due');
+  assert.equal(await isRecorded(redis, 'old-guard'), true, 'pruned before the first pass was due');
   await retention.tick(Date.now() + 150);
-  assert.equal(await redis.send(['HEXISTS', keys.done, 'old-guard']), 0, 'not pruned once the pass was due');
+  assert.equal(await isRecorded(redis, 'old-guard'), false, 'not pruned once the pass was due');
 });

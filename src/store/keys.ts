@@ -1,5 +1,6 @@
 /**
- * Every Redis key the system uses, in one place.
+ * Every Redis key the system uses, in one place. Only src/store/ reads these:
+ * everyone else calls the store's functions.
  *
  * A payment's life in Redis:
  *   accepted (hash, id -> "cents|acceptedAtMs")  written with the queue entry, refuses duplicates
@@ -15,7 +16,7 @@
  *   ledger:retention (hash)                      'accepted'/'done': entries pruned so far; 'cursor': the prune's HSCAN cursor
  *   purges (counter)                             bumped by every purge; workers then drop what left their in-flight lists
  *
- * Retention (src/ledger/retention.ts, run by the worker in small batches):
+ * Retention (src/store/retention.ts, run in small batches by the worker, see src/ledger/retention.ts):
  *   - log members with requestedAt older than LEDGER_DETAIL_RETENTION move into
  *     `folded`, a compact per-millisecond record, so every from/to summary stays exact;
  *   - a `done` entry with requestedAt older than IDEMPOTENCY_RETENTION is deleted
@@ -30,11 +31,21 @@
 export type Processor = 'default' | 'fallback';
 export const PROCESSORS: readonly Processor[] = ['default', 'fallback'];
 
+/** A worker's list key is asked for on every batch: built once per worker, not per call. */
+const inflightKeys = new Map<string, string>();
+function inflightKey(worker: string): string {
+  let key = inflightKeys.get(worker);
+  if (key === undefined) inflightKeys.set(worker, (key = `payments:inflight:${worker}`));
+  return key;
+}
+
 export const keys = {
   accepted: 'payments:accepted',
   queue: 'payments:queue',
-  inflight: (worker: string) => `payments:inflight:${worker}`,
+  inflight: inflightKey,
   inflightPattern: 'payments:inflight:*',
+  /** What a purge deletes: the queue, in-flight lists, guards and the ledger (not heartbeats, health or the purge counter). */
+  purged: ['payments:*', 'ledger:*'],
   attempts: 'payments:attempts',
   settling: 'payments:settling',
   stats: 'payments:stats',
@@ -49,7 +60,20 @@ export const keys = {
   healthLease: (p: Processor) => `health:${p}:lease`,
   worker: (id: string) => `workers:${id}`,
   purges: 'purges',
+  /** Where bench tooling sets a backlog aside (src/store/inspect.ts); never used by the service. */
+  heldBackQueue: 'bench:backlog',
 };
+
+/** The worker an in-flight list or a heartbeat key belongs to; null for any other key. */
+export function inflightOwner(key: string): string | null {
+  const prefix = keys.inflight('');
+  return key.startsWith(prefix) ? key.slice(prefix.length) : null;
+}
+
+export function heartbeatOwner(key: string): string | null {
+  const prefix = keys.worker('');
+  return key.startsWith(prefix) ? key.slice(prefix.length) : null;
+}
 
 /** Width of a ledger bucket: a window costs O(buckets) plus two partial buckets scanned exactly. */
 export const BUCKET_MS = 100;

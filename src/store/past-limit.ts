@@ -1,5 +1,6 @@
 import type { RedisConnection, RedisReply } from '../redis/connection.ts';
 import type { RedisArg } from '../redis/encode.ts';
+import { isRedisError } from '../redis/errors.ts';
 import { Script } from '../redis/script.ts';
 
 /**
@@ -9,21 +10,19 @@ import { Script } from '../redis/script.ts';
  * shebang (Redis 7) lifts the OOM check for the script; the API's refusal well
  * before the limit (src/api/memory-guard.ts) keeps the headroom they use.
  */
-const setScript = new Script(
+export const setScript = new Script(
   'set-past-limit',
   `#!lua flags=allow-oom
 return redis.call('SET', KEYS[1], unpack(ARGV))
 `,
 );
 
-const hsetScript = new Script(
+export const hsetScript = new Script(
   'hset-past-limit',
   `#!lua flags=allow-oom
 return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 `,
 );
-
-export const pastLimitScripts = [setScript, hsetScript];
 
 /** SET key value [options], run past maxmemory. */
 export function setPastLimit(redis: RedisConnection, key: string, value: string, ...options: RedisArg[]): Promise<RedisReply> {
@@ -33,4 +32,9 @@ export function setPastLimit(redis: RedisConnection, key: string, value: string,
 /** HSET key field value, run past maxmemory. */
 export function hsetPastLimit(redis: RedisConnection, key: string, field: string, value: string): Promise<RedisReply> {
   return hsetScript.run(redis, [key], [field, value]);
+}
+
+/** Redis refused a command because it is at maxmemory (policy noeviction). */
+export function isOutOfMemory(err: unknown): boolean {
+  return isRedisError(err, 'REPLY') && /: OOM /.test(err.message);
 }

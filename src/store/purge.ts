@@ -1,6 +1,8 @@
 import type { RedisConnection } from '../redis/connection.ts';
 import { Script } from '../redis/script.ts';
 import { keys } from './keys.ts';
+import { integer } from './reply.ts';
+import { rewriteAppendOnlyFile } from './server.ts';
 
 /**
  * Empties queue, in-flight lists, ledger and duplicate keys in one atomic step,
@@ -10,11 +12,11 @@ import { keys } from './keys.ts';
  * payments it holds that are no longer in that list, before calling a processor again.
  * KEYS is fine here: the keyspace holds a few dozen keys, and purge is a test's setup.
  */
-const script = new Script(
+export const purgeScript = new Script(
   'purge',
   `
 local removed = 0
-for _, pattern in ipairs({'payments:*', 'ledger:*'}) do
+for _, pattern in ipairs(ARGV) do
   for _, key in ipairs(redis.call('KEYS', pattern)) do
     removed = removed + redis.call('DEL', key)
   end
@@ -25,10 +27,9 @@ return removed
 );
 
 export async function purge(redis: RedisConnection): Promise<number> {
-  const removed = Number(await script.run(redis, [keys.purges], []));
+  const removed = integer(await purgeScript.run(redis, [keys.purges], keys.purged), 'purge');
   // Compact the append-only file now, while the dataset is empty and the fork is
   // cheap, rather than let an automatic rewrite fork Redis in the middle of a test.
-  const persistence = await redis.send(['INFO', 'persistence']).catch(() => '');
-  if (String(persistence).includes('aof_enabled:1')) await redis.send(['BGREWRITEAOF']).catch(() => undefined);
+  await rewriteAppendOnlyFile(redis);
   return removed;
 }

@@ -9,12 +9,13 @@ import { MemoryGuard } from '../api/memory-guard.ts';
 import { ProcessorClient, type ProcessorRow, type ProcessorTotals } from '../processor/client.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
-import { startProcessor, type RunningProcessor } from '../../bench/simulator/processor.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
+import { startSimulator, type TestSimulator } from './simulator.ts';
 
 /**
- * Test helper: a real redis-server, two processor simulators, an API server on a
- * free port, and worker child processes started on demand. Close it when done.
+ * Test helper: a real redis-server, two processor simulators (child processes,
+ * see simulator.ts), an API server on a free port, and worker child processes
+ * started on demand. Close it when done.
  */
 export interface Stack {
   redis: RedisConnection;
@@ -58,10 +59,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await redis.waitReady(5000);
   const memory = new MemoryGuard(redis, options.refuseAt ?? 0.9, options.memoryReadMs ?? 1_000);
   await memory.start();
-  const sims: RunningProcessor[] = [
-    await startProcessor({ port: 0, fee: 0.05, token: TOKEN, rateLimitSeconds: 5 }),
-    await startProcessor({ port: 0, fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
-  ];
+  const sims: TestSimulator[] = await Promise.all([
+    startSimulator({ fee: 0.05, token: TOKEN, rateLimitSeconds: 5 }),
+    startSimulator({ fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
+  ]);
   const server = http.createServer({ keepAlive: true });
   createRouter(redis, { instance: 'test', memory }).attach(server);
   server.listen(0, '127.0.0.1');
@@ -116,7 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await redis.close();
       processors.default.close();
       processors.fallback.close();
-      await Promise.all(sims.map((s) => s.close()));
+      await Promise.all(sims.map((s) => s.stop()));
       await redisServer.stop();
     },
   };

@@ -88,6 +88,3 @@ export class GateClosed extends Error {
     super('gate closed: shutting down');
   }
 }
-
-/** The worker's pauses. TODO(integrator): worker.ts and payment.ts import this from node:timers/promises directly; then drop it here. */
-export { sleep };

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +42,7 @@ test('three workers together call each processor at most once per 5 s, and all s
   const clients = { default: new ProcessorClient('default', urls.default), fallback: new ProcessorClient('fallback', urls.fallback) };
   const monitors = connections.map((c, i) => new HealthMonitor(c, clients, `w${i}`, (p, report) => p === 'default' && seen[i]!.push(report)));
   monitors.forEach((m) => m.start());
-  await new Promise((r) => setTimeout(r, 6_000));
+  await sleep(6_000);
   monitors.forEach((m) => m.stop());
   await Promise.all(connections.map((c) => c.close()));
   Object.values(clients).forEach((c) => c.close());

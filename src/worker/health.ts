@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../redis/connection.ts';
-import { keys, PROCESSORS, type Processor } from '../store/keys.ts';
+import { publishHealth, readHealth, takeHealthLease } from '../store/health.ts';
+import { PROCESSORS, type Processor } from '../store/keys.ts';
 import { log } from '../log.ts';
-import { setPastLimit } from '../store/past-limit.ts';
 import type { Health, ProcessorClient } from '../processor/client.ts';
 
 /** The processors allow one health call per 5 s each, shared by every caller. */
@@ -46,14 +46,13 @@ export class HealthMonitor {
   private async tick(): Promise<void> {
     for (const p of PROCESSORS) {
       try {
-        if ((await setPastLimit(this.redis, keys.healthLease(p), this.owner, 'NX', 'PX', LEASE_MS)) === 'OK') {
+        if (await takeHealthLease(this.redis, p, this.owner, LEASE_MS)) {
           const health = await this.clients[p].health(2_000);
           const report: HealthReport = { ...health, atMs: Date.now() };
-          await setPastLimit(this.redis, keys.health(p), JSON.stringify(report), 'PX', 60_000);
+          await publishHealth(this.redis, p, report, 60_000);
         }
-        const text = await this.redis.send(['GET', keys.health(p)]);
-        if (typeof text !== 'string') continue;
-        const report = JSON.parse(text) as HealthReport;
+        const report = await readHealth(this.redis, p);
+        if (report === null) continue;
         const previous = this.latest.get(p);
         if (previous?.atMs === report.atMs) continue;
         this.latest.set(p, report);

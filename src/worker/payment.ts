@@ -1,12 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkerConfig } from '../config.ts';
-import type { LedgerEntry, LedgerWriter } from '../ledger/record.ts';
+import type { LedgerWriter } from '../ledger/writer.ts';
 import { log } from '../log.ts';
 import type { RedisConnection } from '../redis/connection.ts';
-import { keys, type Processor, type QueuedPayment } from '../store/keys.ts';
-import { hsetPastLimit } from '../store/past-limit.ts';
+import { markSettling, pinAttempt } from '../store/inflight.ts';
+import type { Processor, QueuedPayment } from '../store/keys.ts';
+import type { LedgerEntry } from '../store/ledger.ts';
 import type { ProcessorClient } from '../processor/client.ts';
-import { GateClosed, sleep, type Gate } from './gate.ts';
+import { GateClosed, type Gate } from './gate.ts';
 import type { HealthMonitor } from './health.ts';
+import { LeaseLost } from './lease.ts';
 import { choose } from './routing.ts';
 
 export interface WorkerContext {
@@ -18,7 +21,7 @@ export interface WorkerContext {
   health: HealthMonitor;
   /** In-flight entries a purge removed from Redis: dropped before any further processor call. */
   purged: Set<string>;
-  /** Called before every call to a processor: exits when this worker's lease may have lapsed. */
+  /** Called before every call to a processor: throws LeaseLost (the process exits) when this worker's lease may have lapsed (lease.ts). */
   assertLease?: () => void;
 }
 
@@ -83,7 +86,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
         // Written before sending, so a worker killed mid-call restarts pinned here.
         // Only a move away from default costs a write: default is the implied pin.
         markedAt = null;
-        await hsetPastLimit(ctx.redis, keys.attempts, payment.id, p);
+        await pinAttempt(ctx.redis, payment.id, p);
         markedAt = p;
       }
       // After the attempts write: whoever adopts this payment later is pinned where it may go now.
@@ -105,7 +108,7 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
           settle = true;
           gate.failed();
           log.info(`payment on ${p} uncertain (${outcome.reason}); settling there`);
-          await hsetPastLimit(ctx.redis, keys.settling, payment.id, p);
+          await markSettling(ctx.redis, payment.id, p);
           continue;
         case 'failed':
           gate.failed();
@@ -114,6 +117,8 @@ export async function processPayment(ctx: WorkerContext, payment: QueuedPayment,
           continue;
       }
     } catch (err) {
+      // The lease is lost: the payment is someone else's now (or a restart's); it must not be sent from here.
+      if (err instanceof LeaseLost) return;
       // Redis or the settle lookup failed: nothing was decided, so try again after the pause.
       gate.failed();
       log.warn(`payment step on ${p} failed`, err);

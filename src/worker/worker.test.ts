@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backendSummary, startStack, waitFor, type Stack } from '../testing/stack.ts';
-import { keys } from '../store/keys.ts';
+import { inflightLength, queueLength, recordedCount } from '../store/inspect.ts';
 
 let stack: Stack;
 beforeEach(async () => {
@@ -21,7 +22,7 @@ async function drained(count: number, timeoutMs = 20_000): Promise<void> {
     },
     timeoutMs,
   );
-  await waitFor('empty queue and in-flight list', async () => (await stack.redis.send(['LLEN', keys.queue])) === 0 && (await stack.redis.send(['LLEN', keys.inflight('w1')])) === 0, 5000);
+  await waitFor('empty queue and in-flight list', async () => (await queueLength(stack.redis)) === 0 && (await inflightLength(stack.redis, 'w1')) === 0, 5000);
 }
 
 /** The backend's summary equals both processors' own books, counts and amounts. */
@@ -58,9 +59,9 @@ describe('worker', () => {
     await stack.processors.default.configure('failure', true);
     stack.startWorker();
     await stack.pay(200);
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     assert.equal((await stack.processors.default.summary()).totalRequests, 0);
-    assert.equal((await stack.redis.send(['HLEN', keys.done])), 0, 'nothing ledgered while failing');
+    assert.equal(await recordedCount(stack.redis), 0, 'nothing ledgered while failing');
     await stack.processors.default.configure('failure', false);
     await drained(200);
     await assertBooksAgree(200);
@@ -74,7 +75,7 @@ describe('worker', () => {
     const ids: string[] = [];
     for (let second = 0; second < 10; second++) {
       ids.push(...(await stack.pay(30)));
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
     }
     assert.equal((await stack.processors.default.summary()).totalRequests + (await stack.processors.fallback.summary()).totalRequests, 0);
     await stack.processors.default.configure('failure', false);
@@ -88,7 +89,7 @@ describe('worker', () => {
     await stack.processors.default.configure('delay', 700);
     stack.startWorker({ HTTP_TIMEOUT: '0.25', ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
     const ids = await stack.pay(100);
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
     await stack.processors.default.configure('delay', 0);
     await drained(100);
     await assertBooksAgree(100);
@@ -102,7 +103,7 @@ describe('worker', () => {
     const ids = await stack.pay(1000);
     await waitFor('some payments processed', async () => (await stack.processors.default.summary()).totalRequests > 100, 10_000);
     await first.stop('SIGKILL');
-    const inflight = Number(await stack.redis.send(['LLEN', keys.inflight('w1')]));
+    const inflight = await inflightLength(stack.redis, 'w1');
     assert.ok(inflight > 0, 'the kill left payments in flight');
     stack.startWorker({ ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
     await drained(1000, 30_000);
@@ -114,12 +115,12 @@ describe('worker', () => {
     await stack.processors.default.configure('failure', true);
     const first = stack.startWorker();
     await stack.pay(50);
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     const stopping = Date.now();
     await first.stop('SIGTERM');
     assert.ok(Date.now() - stopping < 5000, `stopped in ${Date.now() - stopping} ms`);
     assert.equal(first.child.exitCode, 0, first.output());
-    assert.equal(await stack.redis.send(['LLEN', keys.inflight('w1')]), 50, 'payments wait in the in-flight list');
+    assert.equal(await inflightLength(stack.redis, 'w1'), 50, 'payments wait in the in-flight list');
     await stack.processors.default.configure('failure', false);
     stack.startWorker();
     await drained(50);
@@ -132,10 +133,10 @@ describe('worker', () => {
     const ids = await stack.pay(400);
     await waitFor('some payments processed', async () => (await stack.processors.default.summary()).totalRequests > 50, 10_000);
     await lost.stop('SIGKILL');
-    assert.ok(Number(await stack.redis.send(['LLEN', keys.inflight('wa')])) > 0, 'the kill left payments in flight');
+    assert.ok(await inflightLength(stack.redis, 'wa') > 0, 'the kill left payments in flight');
     stack.startWorker({ INSTANCE: 'wb', ORPHAN_AFTER: '2' });
     await waitFor('all payments processed', async () => (await backendSummary(stack.api)).default.totalRequests === 400, 30_000);
-    assert.equal(await stack.redis.send(['LLEN', keys.inflight('wa')]), 0, 'the orphaned list was adopted');
+    assert.equal(await inflightLength(stack.redis, 'wa'), 0, 'the orphaned list was adopted');
     await assertBooksAgree(400);
     await assertNoneOnBoth(ids);
   });
@@ -147,10 +148,10 @@ describe('worker', () => {
     await waitFor('some payments processed', async () => (await stack.processors.default.summary()).totalRequests > 50, 10_000);
     paused.child.kill('SIGSTOP');
     stack.startWorker({ INSTANCE: 'wb', ORPHAN_AFTER: '2', ROUTING_POLICY: 'fallback-when-down', MAX_RETRIES: '1' });
-    await waitFor('the paused worker\'s list adopted', async () => (await stack.redis.send(['LLEN', keys.inflight('wa')])) === 0, 15_000);
+    await waitFor('the paused worker\'s list adopted', async () => (await inflightLength(stack.redis, 'wa')) === 0, 15_000);
     await stack.processors.default.configure('failure', true); // tempt a resumed worker towards fallback
     paused.child.kill('SIGCONT');
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     await stack.processors.default.configure('failure', false);
     await waitFor('all payments processed', async () => {
       const s = await backendSummary(stack.api);
@@ -164,11 +165,11 @@ describe('worker', () => {
     await stack.processors.default.configure('delay', 400);
     stack.startWorker();
     await stack.pay(100);
-    await waitFor('payments in flight', async () => Number(await stack.redis.send(['LLEN', keys.inflight('w1')])) > 0, 5000);
+    await waitFor('payments in flight', async () => await inflightLength(stack.redis, 'w1') > 0, 5000);
     const res = await fetch(`${stack.api}/purge-payments`, { method: 'POST' });
     assert.equal(res.status, 200);
     await stack.processors.default.configure('delay', 0);
-    await new Promise((r) => setTimeout(r, 2000)); // the calls made before the purge have answered by now
+    await sleep(2000); // the calls made before the purge have answered by now
     const stale = await backendSummary(stack.api);
     assert.equal(stale.default.totalRequests + stale.fallback.totalRequests, 0, 'payments from before the purge reached the new books');
     await stack.pay(10);

@@ -1,42 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from '../log.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { isRedisError } from '../redis/errors.ts';
-import { Script } from '../redis/script.ts';
-import { decodeEntry, keys, type Processor } from '../store/keys.ts';
-import { sleep } from './gate.ts';
+import { inflightEntries, pinnedProcessors } from '../store/inflight.ts';
+import { decodeEntry, type Processor } from '../store/keys.ts';
+import { isOutOfMemory } from '../store/past-limit.ts';
+import { take, waitAndTake } from '../store/queue.ts';
+import type { Lease } from './lease.ts';
 import { processPayment, type WorkerContext } from './payment.ts';
-
-/**
- * Moves up to N entries from the queue into this worker's in-flight list, atomically.
- * allow-oom: moving an entry between lists needs no new memory, and a full Redis
- * must not stop the worker from draining the queue into the books.
- */
-export const takeScript = new Script(
-  'take',
-  `#!lua flags=allow-oom
-local out = {}
-for i = 1, tonumber(ARGV[1]) do
-  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not entry then break end
-  out[#out + 1] = entry
-end
-return out
-`,
-);
-
-/** Moves every entry of another worker's in-flight list into ours, atomically. */
-export const adoptScript = new Script(
-  'adopt',
-  `#!lua flags=allow-oom
-local out = {}
-while true do
-  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not entry then break end
-  out[#out + 1] = entry
-end
-return out
-`,
-);
 
 /** How often an empty queue is polled while Redis is past maxmemory. */
 const OOM_POLL_MS = 50;
@@ -50,13 +21,15 @@ export class Worker {
   private readonly active = new Map<string, Promise<void>>();
   private running = true;
   private slotFreed: (() => void) | null = null;
-  private readonly inflightKey: string;
+  private readonly id: string;
 
   constructor(
     private readonly ctx: WorkerContext,
     private readonly blocking: RedisConnection,
+    /** Adopts the payments of workers whose lease lapsed; null: never adopts. */
+    private readonly lease: Lease | null = null,
   ) {
-    this.inflightKey = keys.inflight(ctx.config.workerId);
+    this.id = ctx.config.workerId;
   }
 
   get inProgress(): number {
@@ -65,7 +38,7 @@ export class Worker {
 
   async run(): Promise<void> {
     await this.recover();
-    if (this.ctx.config.orphanAfterMs > 0) {
+    if (this.lease && this.ctx.config.orphanAfterMs > 0) {
       const adopt = setInterval(() => this.running && this.adoptOrphans().catch((err) => log.warn('adopting orphaned payments failed', err)), 5_000);
       adopt.unref();
     }
@@ -78,15 +51,15 @@ export class Worker {
         continue;
       }
       try {
-        let entries = (await takeScript.run(this.ctx.redis, [keys.queue, this.inflightKey], [limit - this.active.size])) as string[];
+        let entries = await take(this.ctx.redis, this.id, limit - this.active.size);
         if (entries.length === 0 && this.running) {
-          const entry = await this.blocking.send(['BLMOVE', keys.queue, this.inflightKey, 'RIGHT', 'LEFT', this.ctx.config.pollTimeoutSeconds]).catch(async (err: unknown) => {
+          const entry = await waitAndTake(this.blocking, this.id, this.ctx.config.pollTimeoutSeconds).catch(async (err: unknown) => {
             // Past maxmemory Redis refuses BLMOVE (a script cannot block): poll with the take script instead.
-            if (!isRedisError(err, 'REPLY') || !/: OOM /.test(err.message)) throw err;
+            if (!isOutOfMemory(err)) throw err;
             await sleep(OOM_POLL_MS);
             return null;
           });
-          entries = typeof entry === 'string' ? [entry] : [];
+          entries = entry === null ? [] : [entry];
         }
         for (const entry of entries) this.start(entry, null);
         // Gather payments for a moment instead of waking per payment: fewer wakeups
@@ -120,36 +93,19 @@ export class Worker {
    * Each is settled with GET /payments/{id} before anything is re-sent.
    */
   async recover(): Promise<void> {
-    const entries = (await this.ctx.redis.send(['LRANGE', this.inflightKey, 0, -1])) as string[];
+    const entries = await inflightEntries(this.ctx.redis, this.id);
     const fresh = entries.filter((entry) => !this.active.has(entry));
     if (fresh.length === 0) return;
-    log.warn(`recovering ${fresh.length} payments from ${this.inflightKey}`);
+    log.warn(`recovering ${fresh.length} payments from the in-flight list of worker ${this.id}`);
     await this.resume(fresh);
   }
 
   /**
-   * Takes over the in-flight lists of workers whose heartbeat has expired
-   * (ORPHAN_AFTER): their payments are resumed here exactly as a restart would.
-   * A worker that cannot renew its heartbeat stops itself long before that
-   * (see the lease in main.ts), so a list is never worked on twice.
+   * Takes over the in-flight lists of workers whose lease lapsed (ORPHAN_AFTER):
+   * their payments are resumed here exactly as a restart would (see lease.ts).
    */
   async adoptOrphans(): Promise<void> {
-    let cursor = '0';
-    const lists: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const [next, found] = (await this.ctx.redis.send(['SCAN', cursor, 'MATCH', keys.inflightPattern, 'COUNT', 100])) as [string, string[]];
-      lists.push(...found);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-    for (const list of lists) {
-      const owner = list.slice(keys.inflight('').length);
-      if (list === this.inflightKey || (await this.ctx.redis.send(['EXISTS', keys.worker(owner)])) === 1) continue;
-      const entries = (await adoptScript.run(this.ctx.redis, [list, this.inflightKey], [])) as string[];
-      if (entries.length === 0) continue;
-      log.warn(`adopted ${entries.length} payments from ${list}: the heartbeat of worker ${owner} expired`);
-      await this.resume(entries);
-    }
+    await this.lease?.adoptOrphans((entries) => this.resume(entries));
   }
 
   /**
@@ -158,7 +114,7 @@ export class Worker {
    * processor call. Those taken after it are in the list and go on.
    */
   async dropPurged(): Promise<void> {
-    const listed = new Set((await this.ctx.redis.send(['LRANGE', this.inflightKey, 0, -1])) as string[]);
+    const listed = new Set(await inflightEntries(this.ctx.redis, this.id));
     let dropped = 0;
     for (const entry of this.active.keys()) {
       if (listed.has(entry)) continue;
@@ -171,15 +127,15 @@ export class Worker {
   /** Starts entries already in our in-flight list, pinned where they may have been sent. */
   private async resume(entries: string[]): Promise<void> {
     const ids = entries.map((entry) => decodeEntry(entry)?.id ?? '');
-    const pins = (await this.ctx.redis.send(['HMGET', keys.attempts, ...ids])) as (string | null)[];
-    entries.forEach((entry, i) => this.start(entry, (pins[i] as Processor | null) ?? 'default'));
+    const pins = await pinnedProcessors(this.ctx.redis, ids);
+    entries.forEach((entry, i) => this.start(entry, pins[i]!));
   }
 
   private start(entry: string, pinned: Processor | null): void {
     if (!this.running) return; // left in the in-flight list; resumed at the next start
     const payment = decodeEntry(entry);
     if (!payment) {
-      log.error(`malformed queue entry left in ${this.inflightKey}`);
+      log.error(`malformed queue entry left in the in-flight list of worker ${this.id}`);
       return;
     }
     const job = processPayment(this.ctx, payment, pinned)

@@ -1,8 +1,9 @@
 // Settings for the k6 scripts, read from __ENV when this module first loads.
 // smoke.js sets its defaults in smoke-env.js, which it imports before anything
-// that imports this module, so CONFIG sees them.
+// that imports this module, so CONFIG sees them. bench/run.ts (make bench, make
+// smoke) is what runs the scripts; it creates RESULTS_DIR, which k6 cannot.
 
-function envString(name, fallback) {
+export function envString(name, fallback) {
   const value = __ENV[name];
   return value === undefined || String(value).trim() === '' ? fallback : String(value).trim();
 }
@@ -30,22 +31,19 @@ export const CONFIG = {
   maxRequests: Math.round(envNumber('MAX_REQUESTS', 550)),
   checkInterval: envNumber('CHECK_INTERVAL_SECONDS', 10),
   participant: envString('PARTICIPANT', 'rinha-payments'),
-  resultsDir: stripSlash(envString('RESULTS_DIR', 'bench/results/latest')),
+  // No default: results go where bench/run.ts says (bench/results/<time>-<kind>/).
+  resultsDir: stripSlash(required('RESULTS_DIR', 'a directory that exists, e.g. bench/results/<time>-<kind> (bench/run.ts creates one)')),
 };
+
+function required(name, expected) {
+  const text = envString(name, undefined);
+  if (text === undefined) throw new Error(`${name}: required, expected ${expected}`);
+  return text;
+}
 
 export const AMOUNT = 19.9; // the contest always sends 19.90, as a JSON number
 export const TIMEOUT = '1.5s'; // the contest's client timeout, for every request it makes
 export const FEES = { default: 0.05, fallback: 0.15 }; // the contest's fees; the processors' own value wins
-
-// The contest's processor stages, for a 60 s run; scaled to DURATION_SECONDS.
-export const STAGES = [
-  { at: 1, defaultDelay: 0, defaultFailure: false, fallbackDelay: 0, fallbackFailure: false },
-  { at: 10, defaultDelay: 100, defaultFailure: false, fallbackDelay: 0, fallbackFailure: false },
-  { at: 20, defaultDelay: 100, defaultFailure: true, fallbackDelay: 0, fallbackFailure: false },
-  { at: 30, defaultDelay: 2000, defaultFailure: true, fallbackDelay: 1000, fallbackFailure: true },
-  { at: 40, defaultDelay: 20, defaultFailure: false, fallbackDelay: 20, fallbackFailure: false },
-  { at: 50, defaultDelay: 0, defaultFailure: false, fallbackDelay: 5000, fallbackFailure: false },
-];
 
 // The contest's payments load: 1 -> maxVUs VUs over the run, each posting then
 // sleeping 1 s. Shared so that floor.js measures under the same ramp.

@@ -1,0 +1,160 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { alive } from './procs.ts';
+import { readState, RUN, type RunningService } from './stack.ts';
+
+/**
+ * `make up` in local mode, end to end: the real nginx, two API processes, the
+ * worker and Redis under their cgroup limits, simulators on :8001/:8002.
+ */
+const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'bench/standin/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
+const TOKEN = { 'X-Rinha-Token': '123' };
+let services: RunningService[] = [];
+const supervisorPid = (): number | null => (existsSync(join(RUN, 'supervisor.pid')) ? Number(readFileSync(join(RUN, 'supervisor.pid'), 'utf8')) : null);
+
+before(() => {
+  stack('down');
+  stack('up');
+  services = readState();
+});
+after(() => {
+  stack('down');
+});
+
+async function pay(): Promise<{ id: string; status: number; instance: string | null }> {
+  const id = randomUUID();
+  const res = await fetch('http://localhost:9999/payments', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ correlationId: id, amount: 19.9 }),
+  });
+  await res.arrayBuffer();
+  return { id, status: res.status, instance: res.headers.get('x-instance') };
+}
+
+async function waitForPayment(id: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`http://127.0.0.1:8001/payments/${id}`);
+    await res.arrayBuffer();
+    if (res.status === 200) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+describe('make up (local processes)', () => {
+  test('every service of the compose file runs, each under its limits', () => {
+    assert.deepEqual(services.filter((s) => !s.name.startsWith('processor-')).map((s) => s.name), ['redis', 'api1', 'api2', 'worker', 'nginx']);
+    for (const s of services) assert.ok(alive(s.pid), `${s.name} is running`);
+    const api1 = services.find((s) => s.name === 'api1')!;
+    assert.match(api1.limits, /cgroup v[12]: cpu 0.3, shares 65536, memory 70MB|none \(/);
+  });
+
+  test('payments through :9999 reach both API instances, and one stopped mid-run fails no request', async () => {
+    await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
+    for (const p of ['8001', '8002']) await fetch(`http://127.0.0.1:${p}/admin/purge-payments`, { method: 'POST', headers: TOKEN });
+    const served = new Map<string, number>();
+    const statuses: number[] = [];
+    const api1 = services.find((s) => s.name === 'api1')!;
+    // Eight clients send back to back, so requests are in flight when api1 is told to stop.
+    const clients = Array.from({ length: 8 }, async () => {
+      for (let i = 0; i < 100; i++) {
+        const r = await pay();
+        statuses.push(r.status);
+        served.set(String(r.instance), (served.get(String(r.instance)) ?? 0) + 1);
+      }
+    });
+    await sleep(300);
+    process.kill(api1.pid, 'SIGTERM');
+    await Promise.all(clients);
+    assert.deepEqual([...new Set(statuses)], [202], `statuses: ${JSON.stringify(statuses.filter((s) => s !== 202))}`);
+    assert.ok((served.get('api1') ?? 0) > 0 && (served.get('api2') ?? 0) > 0, `served: ${JSON.stringify([...served])}`);
+    assert.ok(!alive(api1.pid), 'api1 stopped');
+
+    let summary: { default: { totalRequests: number; totalAmount: number }; fallback: { totalRequests: number } } | null = null;
+    for (let i = 0; i < 100; i++) {
+      summary = await (await fetch('http://localhost:9999/payments-summary')).json();
+      if (summary!.default.totalRequests + summary!.fallback.totalRequests === 800) break;
+      await sleep(100);
+    }
+    const processor = await (await fetch('http://127.0.0.1:8001/admin/payments-summary', { headers: TOKEN })).json();
+    assert.equal(summary!.default.totalRequests, 800);
+    assert.equal(processor.totalRequests, summary!.default.totalRequests);
+    assert.equal(processor.totalAmount, summary!.default.totalAmount);
+  });
+
+  test('a worker killed with SIGKILL is restarted by the supervisor, and a payment posted afterwards is processed', async () => {
+    const worker = readState().find((s) => s.name === 'worker')!;
+    process.kill(worker.pid, 'SIGKILL');
+    let restarted: RunningService | undefined;
+    for (let i = 0; i < 100 && !restarted; i++) {
+      await sleep(100);
+      restarted = readState().find((s) => s.name === 'worker' && s.pid !== worker.pid && alive(s.pid));
+    }
+    assert.ok(restarted, 'a new worker process runs within 10 s');
+    const payment = await pay();
+    assert.equal(payment.status, 202);
+    assert.ok(await waitForPayment(payment.id), 'the payment reached the processor through the restarted worker');
+  });
+
+  test('make up again keeps what runs and starts only what died, and the supervisor with it', async () => {
+    // With the supervisor gone nothing restarts by itself: make up must.
+    process.kill(supervisorPid()!, 'SIGKILL');
+    const api1 = readState().find((s) => s.name === 'api1')!;
+    process.kill(api1.pid, 'SIGKILL');
+    for (let i = 0; i < 50 && alive(api1.pid); i++) await sleep(100);
+    const before = new Map(readState().map((s) => [s.name, s.pid]));
+    stack('up');
+    const after = new Map(readState().map((s) => [s.name, s.pid]));
+    assert.notEqual(after.get('api1'), before.get('api1'), 'api1 was started again');
+    assert.ok(alive(after.get('api1')!), 'api1 runs');
+    for (const name of ['api2', 'worker', 'redis', 'nginx']) assert.equal(after.get(name), before.get(name), `${name} kept running`);
+    assert.ok(supervisorPid() !== null && alive(supervisorPid()!), 'the supervisor runs again');
+  });
+
+  test('Redis killed mid-load loses no accepted payment: every 202 is processed, the rest were refused', async () => {
+    await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
+    for (const p of ['8001', '8002']) await fetch(`http://127.0.0.1:${p}/admin/purge-payments`, { method: 'POST', headers: TOKEN });
+    const accepted: string[] = [];
+    let refused = 0;
+    let sending = true;
+    const clients = Array.from({ length: 8 }, async () => {
+      while (sending) {
+        const r = await pay();
+        if (r.status === 202) accepted.push(r.id);
+        else if (r.status === 503) refused++;
+        else throw new Error(`unexpected status ${r.status}`);
+      }
+    });
+    await sleep(1000);
+    process.kill(readState().find((s) => s.name === 'redis')!.pid, 'SIGKILL');
+    await sleep(500);
+    stack('up'); // starts Redis again; it replays its append-only file
+    await sleep(1000);
+    sending = false;
+    await Promise.all(clients);
+    assert.ok(refused > 0, 'requests during the outage were refused with 503');
+    // Every 202 reaches the processor (a 503 saying "outcome unknown" may too: that is what it says).
+    for (let i = 0; i < accepted.length; i += 50) {
+      const found = await Promise.all(accepted.slice(i, i + 50).map((id) => waitForPayment(id)));
+      assert.deepEqual(found.filter((ok) => !ok), [], 'every accepted payment was processed');
+    }
+    const report = await (await fetch('http://localhost:9999/consistency-check')).json();
+    assert.equal(report.verdict.consistent, true, report.verdict.problems.join('\n'));
+  });
+
+  test('make down stops every process it started, the supervisor first, and nothing comes back', async () => {
+    const pids = [...readState().map((s) => s.pid), supervisorPid()!];
+    stack('down');
+    await sleep(1000); // a supervisor still running would have restarted something by now
+    for (const pid of pids) assert.ok(!alive(pid), `pid ${pid} still running`);
+    const leftovers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('/.run/') || l.includes('dist/api/main.js') || l.includes('dist/worker/main.js') || l.includes('supervise.ts'));
+    assert.deepEqual(leftovers, []);
+    assert.equal(readState().length, 0);
+  });
+});

@@ -1,0 +1,60 @@
+import type { RedisConnection } from '../redis/connection.ts';
+import { Script } from '../redis/script.ts';
+import { inflightOwner, keys, type Processor } from './keys.ts';
+import { hsetPastLimit } from './past-limit.ts';
+import { optionalStrings, strings } from './reply.ts';
+import { scanKeys } from './scan.ts';
+
+/**
+ * A worker's in-flight list and what goes with it: the attempts pins (where a
+ * payment may have been sent) and the settling marks. An entry stays in the
+ * list from take() until the ledger records it (src/store/ledger.ts).
+ */
+
+/** Moves every entry of another worker's in-flight list into ours, atomically. */
+export const adoptScript = new Script(
+  'adopt',
+  `#!lua flags=allow-oom
+local out = {}
+while true do
+  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not entry then break end
+  out[#out + 1] = entry
+end
+return out
+`,
+);
+
+/** Every entry of `worker`'s in-flight list. */
+export async function inflightEntries(redis: RedisConnection, worker: string): Promise<string[]> {
+  return strings(await redis.send(['LRANGE', keys.inflight(worker), 0, -1]), 'LRANGE');
+}
+
+/** The workers that have an in-flight list, live or not (a bounded SCAN). */
+export async function inflightOwners(redis: RedisConnection): Promise<string[]> {
+  return (await scanKeys(redis, keys.inflightPattern)).flatMap((key) => inflightOwner(key) ?? []);
+}
+
+/** Moves all of `from`'s in-flight list into `to`'s, in one atomic step; returns the entries moved. */
+export async function adoptInflight(redis: RedisConnection, from: string, to: string): Promise<string[]> {
+  return strings(await adoptScript.run(redis, [keys.inflight(from), keys.inflight(to)], []), 'adopt');
+}
+
+/**
+ * Where each payment may have been sent: the attempts hash names fallback; no
+ * entry means default (written only when leaving default, to save a write per payment).
+ */
+export async function pinnedProcessors(redis: RedisConnection, ids: readonly string[]): Promise<Processor[]> {
+  if (ids.length === 0) return [];
+  return optionalStrings(await redis.send(['HMGET', keys.attempts, ...ids]), 'HMGET attempts').map((pin) => (pin === 'fallback' ? 'fallback' : 'default'));
+}
+
+/** Pins a payment to the processor it is about to be sent to; runs past maxmemory. */
+export async function pinAttempt(redis: RedisConnection, id: string, p: Processor): Promise<void> {
+  await hsetPastLimit(redis, keys.attempts, id, p);
+}
+
+/** Marks a payment whose call had an uncertain outcome as being settled at `p`; runs past maxmemory. */
+export async function markSettling(redis: RedisConnection, id: string, p: Processor): Promise<void> {
+  await hsetPastLimit(redis, keys.settling, id, p);
+}

@@ -1,0 +1,77 @@
+import type { RedisConnection } from '../redis/connection.ts';
+import { Script } from '../redis/script.ts';
+import { BUCKET_MS, keys, PROCESSORS, type Processor, type QueuedPayment } from './keys.ts';
+import { integers } from './reply.ts';
+
+/**
+ * Writes processed payments into the ledger and releases them from the worker's
+ * in-flight list, atomically, many per call. Only a payment still in that list
+ * is recorded: one that a purge removed (or another worker adopted) never
+ * reaches these books. The `done` hash makes a second record of an id a no-op,
+ * so a replayed batch (e.g. after an uncertain Redis reply) never counts twice.
+ * A request older than its acceptance by more than the idempotency retention
+ * belongs to an earlier acceptance of the same id whose guards were pruned: it is
+ * already in the books, so it is released without recording (see keys.ts).
+ * Runs past maxmemory (allow-oom): a payment a processor has must reach the books.
+ * Replies per payment: 1 recorded, 0 already recorded, -1 no longer ours, 2 released as pruned.
+ */
+export const recordScript = new Script(
+  'record',
+  `#!lua flags=allow-oom
+local bucketMs, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV, 6 do
+  local id, p, ms, cents, entry, acceptedAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+  local fresh = -1
+  if redis.call('LREM', KEYS[2], 1, entry) == 1 then
+    if tonumber(ms) + retention < tonumber(acceptedAt) then
+      fresh = 2
+      redis.call('HDEL', KEYS[13], id)
+    else
+      fresh = redis.call('HSETNX', KEYS[1], id, p .. '|' .. ms .. '|' .. cents)
+    end
+  end
+  if fresh == 1 then
+    local k = p == 'default' and 5 or 9
+    local bucket = math.floor(tonumber(ms) / bucketMs)
+    redis.call('ZADD', KEYS[k], ms, id .. '|' .. cents)
+    redis.call('HINCRBY', KEYS[k + 1], bucket, 1)
+    redis.call('HINCRBY', KEYS[k + 2], bucket, cents)
+    redis.call('HINCRBY', KEYS[k + 3], 'count', 1)
+    redis.call('HINCRBY', KEYS[k + 3], 'cents', cents)
+  end
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('HDEL', KEYS[4], id)
+  out[#out + 1] = fresh
+end
+return out
+`,
+);
+
+export interface LedgerEntry {
+  processor: Processor;
+  requestedAtMs: number;
+  cents: number;
+}
+
+export interface Processed {
+  payment: QueuedPayment;
+  entry: LedgerEntry;
+}
+
+/** Default IDEMPOTENCY_RETENTION: 24 h. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3600_000;
+
+/** KEYS[5..12] of the record script: log, bucket counts, bucket cents and totals, default then fallback. */
+const LEDGER_KEYS = PROCESSORS.flatMap((p) => [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p)]);
+
+/**
+ * Records a batch; per payment, false when it was already recorded (or released
+ * as pruned, see above) or is no longer this worker's.
+ */
+export async function record(redis: RedisConnection, worker: string, batch: readonly Processed[], retentionMs = IDEMPOTENCY_RETENTION_MS): Promise<boolean[]> {
+  const args: (string | number)[] = [BUCKET_MS, retentionMs];
+  for (const { payment, entry } of batch) args.push(payment.id, entry.processor, entry.requestedAtMs, entry.cents, payment.entry, payment.acceptedAtMs);
+  const reply = integers(await recordScript.run(redis, [keys.done, keys.inflight(worker), keys.attempts, keys.settling, ...LEDGER_KEYS, keys.accepted], args), 'record');
+  return reply.map((fresh) => fresh === 1);
+}
