@@ -81,7 +81,7 @@ k6:
 deps: node-deps system-deps
 
 build: node-deps
-	npx tsc -p tsconfig.build.json
+	rm -rf dist && npx tsc -p tsconfig.build.json
 
 typecheck: node-deps
 	npx tsc --noEmit -p .

@@ -7,6 +7,7 @@ import { integer, strings, text } from './reply.ts';
  * Looking into the store from outside the service: for tests (what a step left
  * behind, or a fault put in by hand) and for bench tooling. No request path or
  * worker loop uses these; each names what it reads or does in the system's terms.
+ * Not built into the image (tsconfig.build.json excludes this file).
  */
 
 export async function queueLength(redis: RedisConnection): Promise<number> {
