@@ -37,13 +37,14 @@ NPM_CA_FILE := $(or $(wildcard $(NODE_EXTRA_CA_CERTS)),$(wildcard $(shell npm co
 endif
 export NPM_CA_FILE
 
-.PHONY: help node deps node-deps system-deps k6 build typecheck test up down ps logs bench bench-worker smoke consistency e2e \
+.PHONY: help node deps node-deps system-deps k6 build typecheck test check up down ps logs bench bench-worker smoke consistency e2e \
 	docker-ready docker-check local-check compose-flags
 
 help:
 	@echo "make up | down | ps | logs      run the stack (Docker compose, or local processes without Docker; STACK=docker|local forces one)"
 	@echo "make docker-ready               prepare a Docker engine and compose v2 (installs them on Debian as root)"
-	@echo "make test                       type check and every test (installs what it needs)"
+	@echo "make test                       type check and every test, then src/'s line coverage (installs what it needs)"
+	@echo "make check                      type check and the tests that need only redis-server (under a minute)"
 	@echo "make bench | smoke              the contest's k6 load test, full (60 s) or short"
 	@echo "make bench-worker               the worker alone draining a backlog under its limits, per transport"
 	@echo "make consistency [DEEP=1]       the consistency report of the running stack"
@@ -85,8 +86,25 @@ build: node-deps
 typecheck: node-deps
 	npx tsc --noEmit -p .
 
+# Everything (what CI runs), one file at a time, then the line coverage of src/ (the
+# service; its tests and src/testing/ excluded). Coverage sees the test processes only:
+# code run in child processes (the API, worker and simulator processes) is not counted.
+COVERAGE = --experimental-test-coverage --test-coverage-include='src/**' \
+	--test-coverage-exclude='**/*.test.ts' --test-coverage-exclude='src/testing/**'
 test: deps k6 typecheck build
-	node --import tsx --test --test-concurrency=1 $(TESTS)
+	@lcov=$$(mktemp); trap 'rm -f "$$lcov"' EXIT; \
+	node --import tsx --test --test-concurrency=1 $(COVERAGE) --test-reporter=spec --test-reporter-destination=stdout \
+	  --test-reporter=lcov --test-reporter-destination="$$lcov" $(TESTS); status=$$?; \
+	awk -F: '/^LF:/ { lines += $$2 } /^LH:/ { hit += $$2 } END { if (lines) printf "coverage: %.1f%% of src/ lines (%d of %d) run by the test processes (child processes not counted)\n", 100 * hit / lines, hit, lines }' "$$lcov"; \
+	exit $$status
+
+# The inner loop: type check + the src/ tests that do not start the test stack
+# (src/testing/stack.ts: simulators, an API, workers); they need only a redis-server.
+# Files run 4 at a time (each test starts its own redis-server on a free port).
+CHECK_TESTS = $(shell find src -name '*.test.ts' | xargs grep -L 'testing/stack.ts' | sort)
+check: deps
+	@npx tsc --noEmit -p . && node --import tsx --test --test-concurrency=4 $(CHECK_TESTS); status=$$?; \
+	echo "make check: $$SECONDS s (type check and $(words $(CHECK_TESTS)) test files)"; exit $$status
 
 # Docker: Docker and make only (the images build the TypeScript). Local: Node, apt.
 up: $(STACK)-check $(LOCAL_DEPS)

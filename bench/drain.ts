@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { createGroup, groupThrottled, removeGroup } from './standin/local/cgroups.ts';
 import { readCompose, services, substitute } from './standin/local/compose.ts';
 import { cpuSeconds, rssBytes, waitUntil } from './standin/local/procs.ts';
+import { ProcessorClient } from '../src/processor/client.ts';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
 import { holdBackQueue, ledgeredCount, releaseQueue } from '../src/store/inspect.ts';
@@ -32,9 +33,13 @@ const spec = services(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).find
 
 async function startSimulator(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/standin/processor/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: String(port), TRANSACTION_FEE: '0.05' }, stdio: 'ignore' });
-  await waitUntil('the simulator', async () => (await fetch(`http://127.0.0.1:${port}/payments/service-health`).catch(() => null)) !== null, 10_000);
-  const res = await fetch(`http://127.0.0.1:${port}/admin/configurations/delay`, { method: 'PUT', headers: { 'X-Rinha-Token': '123', 'Content-Type': 'application/json' }, body: JSON.stringify({ delay: delayMs }) });
-  if (!res.ok) throw new Error(`simulator: setting the delay answered ${res.status}`);
+  const processor = new ProcessorClient('default', `http://127.0.0.1:${port}`, 'http', 1, '123');
+  try {
+    await waitUntil('the simulator', () => processor.health(1000).then(() => true, () => false), 10_000);
+    await processor.configure('delay', delayMs);
+  } finally {
+    processor.close();
+  }
   return child;
 }
 

@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ProcessorClient } from '../src/processor/client.ts';
 import { startProcessor } from './standin/processor/processor.ts';
 import { freePort, startRedis } from '../src/testing/redis-server.ts';
 
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   const redis = await startRedis();
   const sims = [await startProcessor({ port: 0, fee: 0.05, token: TOKEN }), await startProcessor({ port: 0, fee: 0.15, token: TOKEN })];
   const [d, f] = sims.map((s) => s.url) as [string, string];
-  const admin = { 'X-Rinha-Token': TOKEN, 'Content-Type': 'application/json' };
+  const processors = { default: new ProcessorClient('default', d, 'http', 64, TOKEN), fallback: new ProcessorClient('fallback', f, 'http', 64, TOKEN) };
   const apis = [await freePort(), await freePort()].map((port) => `http://127.0.0.1:${port}`);
   const common = { REDIS_URL: redis.url, DEFAULT_PROCESSOR_URL: d, FALLBACK_PROCESSOR_URL: f };
   apis.forEach((url, i) => run(`api${i + 1}`, 'dist/api/main.js', { ...common, INSTANCE: `api${i + 1}`, PORT: new URL(url).port }));
@@ -50,7 +51,7 @@ async function main(): Promise<number> {
     }
   }
 
-  const setFailure = (failure: boolean) => json(`${d}/admin/configurations/failure`, { method: 'PUT', headers: admin, body: JSON.stringify({ failure }) });
+  const setFailure = (failure: boolean) => processors.default.configure('failure', failure);
   const ids = Array.from({ length: COUNT }, () => randomUUID());
   const started = Date.now();
   console.log(`posting ${COUNT} payments at ${RATE}/s through ${apis.length} API instances; default fails from 30% to 60% of them`);
@@ -79,8 +80,9 @@ async function main(): Promise<number> {
   console.log(`drained ${Date.now() - posted} ms after the last accept`);
 
   let failures = 0;
-  const compare = async (label: string, query: string) => {
-    const [b, pd, pf] = await Promise.all([json(`${apis[1]}/payments-summary${query}`), json(`${d}/admin/payments-summary${query}`, { headers: admin }), json(`${f}/admin/payments-summary${query}`, { headers: admin })]);
+  const compare = async (label: string, from: string | null = null, to: string | null = null) => {
+    const query = from === null || to === null ? '' : `?from=${from}&to=${to}`;
+    const [b, pd, pf] = await Promise.all([json(`${apis[1]}/payments-summary${query}`), processors.default.adminSummary(from, to), processors.fallback.adminSummary(from, to)]);
     const same = b.default.totalRequests === pd.totalRequests && b.default.totalAmount === pd.totalAmount && b.fallback.totalRequests === pf.totalRequests && b.fallback.totalAmount === pf.totalAmount;
     if (!same) failures++;
     console.log(
@@ -88,12 +90,12 @@ async function main(): Promise<number> {
         ` | processors default ${pd.totalRequests}/${pd.totalAmount} fallback ${pf.totalRequests}/${pf.totalAmount}`,
     );
   };
-  await compare('whole window', '');
+  await compare('whole window');
   const span = Date.now() - started;
   for (let i = 0; i < 10; i++) {
     const from = new Date(started + Math.floor(Math.random() * span * 0.8));
     const to = new Date(from.getTime() + 200 + Math.floor(Math.random() * span * 0.4));
-    await compare(`${from.toISOString().slice(11)} .. ${to.toISOString().slice(11)}`, `?from=${from.toISOString()}&to=${to.toISOString()}`);
+    await compare(`${from.toISOString().slice(11)} .. ${to.toISOString().slice(11)}`, from.toISOString(), to.toISOString());
   }
 
   let lost = 0;
@@ -101,10 +103,9 @@ async function main(): Promise<number> {
   for (let i = 0; i < ids.length; i += 100) {
     await Promise.all(
       ids.slice(i, i + 100).map(async (id) => {
-        const [a, b] = await Promise.all([fetch(`${d}/payments/${id}`), fetch(`${f}/payments/${id}`)]);
-        await Promise.all([a.arrayBuffer(), b.arrayBuffer()]);
-        if (a.status !== 200 && b.status !== 200) lost++;
-        if (a.status === 200 && b.status === 200) twice++;
+        const [a, b] = await Promise.all([processors.default.lookup(id, 5_000), processors.fallback.lookup(id, 5_000)]);
+        if (a === null && b === null) lost++;
+        if (a !== null && b !== null) twice++;
       }),
     );
   }
@@ -113,6 +114,8 @@ async function main(): Promise<number> {
   console.log(ok ? 'RESULT: consistent' : 'RESULT: INCONSISTENT');
   stopping = true;
   children.forEach((c) => c.kill('SIGTERM'));
+  processors.default.close();
+  processors.fallback.close();
   await Promise.all(sims.map((s) => s.close()));
   await redis.stop();
   return ok ? 0 : 1;

@@ -15,7 +15,6 @@ describe('configuration', () => {
     assert.equal(c.pollTimeoutSeconds, 5);
     assert.equal(c.httpTimeoutMs, 2500);
     assert.equal(c.logLevel, 'WARNING');
-    assert.equal(c.redisMaxConnections, 10);
     assert.equal(c.redisHealthCheckMs, 30_000);
     assert.equal(c.httpConnectionLimit, 100);
     assert.equal(c.httpConnectionLimitPerHost, 20);
@@ -41,6 +40,11 @@ describe('configuration', () => {
 
   test('a malformed REDIS_URL names the expected forms', () => {
     assert.throws(() => loadApiConfig({ REDIS_URL: 'redis:6379' }), /REDIS_URL: expected redis:\/\/host:port\/db or unix:\/\/\/path/);
+  });
+
+  test('REDIS_MAX_CONNECTIONS changes nothing: each process keeps a fixed number of connections', () => {
+    assert.deepEqual(loadApiConfig({ REDIS_MAX_CONNECTIONS: '1' }), loadApiConfig({}), 'the API read it');
+    assert.deepEqual(loadWorkerConfig({ ...processors, REDIS_MAX_CONNECTIONS: '500' }), loadWorkerConfig(processors), 'the worker read it');
   });
 
   test('the per-host limit never exceeds the total limit', () => {

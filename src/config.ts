@@ -8,12 +8,15 @@ import { parseRedisUrl, type RedisAddress } from './redis/url.ts';
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 export type RoutingPolicy = 'default-only' | 'fallback-when-down';
 
+/**
+ * The seed's REDIS_MAX_CONNECTIONS is not read: no process has a pool to bound.
+ * An API process keeps one connection and pipelines every command on it; the
+ * worker keeps two (one for its blocking queue pop, one pipelined for the rest).
+ */
 export interface CommonConfig {
   instance: string;
   redis: RedisAddress;
-  redisUrl: string;
   logLevel: LogLevel;
-  redisMaxConnections: number;
   redisHealthCheckMs: number;
 }
 
@@ -63,8 +66,6 @@ export interface WorkerConfig extends CommonConfig {
 
 type Env = Record<string, string | undefined>;
 
-export class ConfigError extends Error {}
-
 function read(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === '' ? undefined : value;
@@ -75,18 +76,18 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^-?\d+$/.test(text) || value < min || value > max) {
-    throw new ConfigError(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
+    throw new Error(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
   }
   return value;
 }
 
 /** A duration given in seconds (the seed's unit), returned in milliseconds. */
-function seconds(env: Env, name: string, fallback: number, min: number, max: number): number {
+function secondsAsMs(env: Env, name: string, fallback: number, min: number, max: number): number {
   const text = read(env, name);
   if (text === undefined) return Math.round(fallback * 1000);
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || value < min || value > max) {
-    throw new ConfigError(`${name}: expected seconds from ${min} to ${max} (e.g. 0.5), got "${text}"`);
+    throw new Error(`${name}: expected seconds from ${min} to ${max} (e.g. 0.5), got "${text}"`);
   }
   return Math.round(value * 1000);
 }
@@ -95,38 +96,30 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   const text = read(env, name);
   if (text === undefined) return fallback;
   const value = (name === 'LOG_LEVEL' ? text.toUpperCase() : text) as T;
-  if (!allowed.includes(value)) throw new ConfigError(`${name}: expected one of ${allowed.join(', ')}, got "${text}"`);
+  if (!allowed.includes(value)) throw new Error(`${name}: expected one of ${allowed.join(', ')}, got "${text}"`);
   return value;
 }
 
 function httpUrl(env: Env, name: string): string {
   const text = read(env, name);
-  if (text === undefined) throw new ConfigError(`${name}: required, expected a URL such as http://payment-processor-default:8080`);
+  if (text === undefined) throw new Error(`${name}: required, expected a URL such as http://payment-processor-default:8080`);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(`${name}: expected an http:// URL, got "${text}"`);
+    throw new Error(`${name}: expected an http:// URL, got "${text}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name}: expected an http:// URL, got "${text}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name}: expected an http:// URL, got "${text}"`);
   return text.replace(/\/+$/, '');
 }
 
 function common(env: Env): CommonConfig {
-  const redisUrl = read(env, 'REDIS_URL') ?? 'redis://redis:6379/0';
-  let redis: RedisAddress;
-  try {
-    redis = parseRedisUrl(redisUrl);
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
   return {
     instance: read(env, 'INSTANCE') ?? 'unknown',
-    redis,
-    redisUrl,
+    // Throws naming REDIS_URL and the expected forms.
+    redis: parseRedisUrl(read(env, 'REDIS_URL') ?? 'redis://redis:6379/0'),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', 'WARNING', ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']),
-    redisMaxConnections: integer(env, 'REDIS_MAX_CONNECTIONS', 10, 2, 1000),
-    redisHealthCheckMs: seconds(env, 'REDIS_HEALTH_CHECK_INTERVAL', 30, 0, 3600),
+    redisHealthCheckMs: secondsAsMs(env, 'REDIS_HEALTH_CHECK_INTERVAL', 30, 0, 3600),
   };
 }
 
@@ -139,7 +132,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     socketPath: read(env, 'SOCKET_PATH') ?? null,
     workers: integer(env, 'WORKERS', 1, 1, 16),
     batchSize: integer(env, 'BATCH_SIZE', 10, 1, 10_000),
-    redisCommandTimeoutMs: seconds(env, 'REDIS_COMMAND_TIMEOUT', 1, 0.05, 60),
+    redisCommandTimeoutMs: secondsAsMs(env, 'REDIS_COMMAND_TIMEOUT', 1, 0.05, 60),
     processors: hasProcessors ? { default: httpUrl(env, 'DEFAULT_PROCESSOR_URL'), fallback: httpUrl(env, 'FALLBACK_PROCESSOR_URL') } : null,
     processorAdminToken: read(env, 'PROCESSOR_ADMIN_TOKEN') ?? null,
     consistencyToken: read(env, 'CONSISTENCY_TOKEN') ?? null,
@@ -149,9 +142,9 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const base = common(env);
-  const backoffBaseMs = seconds(env, 'BACKOFF_BASE', 0.5, 0.001, 60);
-  const backoffMaxMs = seconds(env, 'BACKOFF_MAX', 2, 0.001, 600);
-  if (backoffMaxMs < backoffBaseMs) throw new ConfigError(`BACKOFF_MAX: expected at least BACKOFF_BASE (${backoffBaseMs / 1000} s), got "${read(env, 'BACKOFF_MAX')}"`);
+  const backoffBaseMs = secondsAsMs(env, 'BACKOFF_BASE', 0.5, 0.001, 60);
+  const backoffMaxMs = secondsAsMs(env, 'BACKOFF_MAX', 2, 0.001, 600);
+  if (backoffMaxMs < backoffBaseMs) throw new Error(`BACKOFF_MAX: expected at least BACKOFF_BASE (${backoffBaseMs / 1000} s), got "${read(env, 'BACKOFF_MAX')}"`);
   const httpConnectionLimit = integer(env, 'HTTP_CONNECTION_LIMIT', 100, 1, 10_000);
   return {
     ...base,
@@ -160,16 +153,16 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     maxRetries: integer(env, 'MAX_RETRIES', 3, 1, 1000),
     backoffBaseMs,
     backoffMaxMs,
-    pollTimeoutSeconds: seconds(env, 'POLL_TIMEOUT', 5, 0.1, 60) / 1000,
-    httpTimeoutMs: seconds(env, 'HTTP_TIMEOUT', 2.5, 0.05, 120),
+    pollTimeoutSeconds: secondsAsMs(env, 'POLL_TIMEOUT', 5, 0.1, 60) / 1000,
+    httpTimeoutMs: secondsAsMs(env, 'HTTP_TIMEOUT', 2.5, 0.05, 120),
     httpConnectionLimit,
     httpConnectionLimitPerHost: Math.min(httpConnectionLimit, integer(env, 'HTTP_CONNECTION_LIMIT_PER_HOST', 20, 1, 10_000)),
     transport: oneOf<TransportKind>(env, 'PROCESSOR_TRANSPORT', 'http', ['http', 'fetch']),
     routingPolicy: oneOf<RoutingPolicy>(env, 'ROUTING_POLICY', 'default-only', ['default-only', 'fallback-when-down']),
     workerId: read(env, 'WORKER_ID') ?? read(env, 'INSTANCE') ?? 'worker',
     lingerMs: integer(env, 'LINGER_MS', 0, 0, 1000),
-    orphanAfterMs: seconds(env, 'ORPHAN_AFTER', 60, 0, 3600),
-    ledgerDetailRetentionMs: seconds(env, 'LEDGER_DETAIL_RETENTION', 900, 1, 7 * 86400),
-    idempotencyRetentionMs: seconds(env, 'IDEMPOTENCY_RETENTION', 86400, 1, 365 * 86400),
+    orphanAfterMs: secondsAsMs(env, 'ORPHAN_AFTER', 60, 0, 3600),
+    ledgerDetailRetentionMs: secondsAsMs(env, 'LEDGER_DETAIL_RETENTION', 900, 1, 7 * 86400),
+    idempotencyRetentionMs: secondsAsMs(env, 'IDEMPOTENCY_RETENTION', 86400, 1, 365 * 86400),
   };
 }

@@ -35,10 +35,14 @@ export function parseInstant(text: string): Instant | null {
   return { ms, subMs: /[1-9]/.test(fraction.slice(3)) };
 }
 
-/** Inclusive millisecond window for from/to query values; undefined sides are open. */
+/** Open bounds: the earliest and latest instants a Date can hold; a window from NO_FROM to NO_TO is all time. */
+export const NO_FROM = -8.64e15;
+export const NO_TO = 8.64e15;
+
+/** Inclusive millisecond window for from/to query values; absent sides are open (NO_FROM, NO_TO). */
 export function windowBounds(from: string | null, to: string | null): { fromMs: number; toMs: number } | { error: string } {
-  let fromMs = -8.64e15;
-  let toMs = 8.64e15;
+  let fromMs = NO_FROM;
+  let toMs = NO_TO;
   if (from !== null && from !== '') {
     const instant = parseInstant(from);
     if (!instant) return { error: `from: expected an ISO-8601 timestamp such as 2025-07-10T12:34:56.000Z, got "${from}"` };

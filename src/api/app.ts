@@ -4,7 +4,7 @@ import { Router } from '../http/router.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { purge } from '../store/purge.ts';
 import { ping } from '../store/server.ts';
-import { BODY_LIMIT_BYTES, postPayment } from './payments.ts';
+import { BODY_LIMIT_BYTES, acceptPayment } from './payments.ts';
 import { storeError } from './store-error.ts';
 import { getSummary } from './summary.ts';
 import type { MemoryGuard } from './memory-guard.ts';
@@ -20,7 +20,7 @@ export interface AppOptions {
 /** Every route of the API instance. */
 export function createRouter(redis: RedisConnection, options: AppOptions): Router {
   const router = new Router(BODY_LIMIT_BYTES)
-    .on('POST', '/payments', postPayment(redis, options.memory))
+    .on('POST', '/payments', acceptPayment(redis, options.memory))
     .on('GET', '/payments-summary', getSummary(redis))
     .on('POST', '/purge-payments', async (_req: IncomingMessage, res: ServerResponse) => {
       const removed = await purge(redis).catch((err: unknown) => {

@@ -13,10 +13,10 @@ export const BODY_LIMIT_BYTES = 4096;
 export const STORE_NEARLY_FULL = 'payment store is nearly full: payment not accepted; payments already accepted are still processed; retrying will not help until an operator frees space';
 
 /**
- * POST /payments: validate, one Redis round trip, answer. A 202 means Redis holds
- * the payment in the queue; any doubt about that is a 503, never a 2XX.
+ * The POST /payments handler: validate, one Redis round trip, answer. A 202 means
+ * Redis holds the payment in the queue; any doubt about that is a 503, never a 2XX.
  */
-export function postPayment(redis: RedisConnection, memory?: MemoryGuard) {
+export function acceptPayment(redis: RedisConnection, memory?: MemoryGuard) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const sent = await readJsonText(req, BODY_LIMIT_BYTES);
     const payment = validatePayment(sent.value, sent.text);

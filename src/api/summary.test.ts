@@ -81,7 +81,7 @@ describe('payments summary', () => {
     for (const id of ids.slice(0, 300).filter((_, i) => i % 30 === 0)) {
       const row = (await stack.processors.default.payment(id)) ?? (await stack.processors.fallback.payment(id));
       assert.ok(row, `payment ${id} is at a processor`);
-      const at = Date.parse(row.requestedAt);
+      const at = row.requestedAtMs;
       await assertWindowAgrees(`?from=${iso(at)}&to=${iso(at)}`);
       await assertWindowAgrees(`?from=${iso(at, '000')}&to=${iso(at, '000')}`);
       await assertWindowAgrees(`?from=${iso(at, '001')}&to=${iso(at + 5)}`);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readDotEnv } from '../dotenv.ts';
-import { describe } from './compare.ts';
+import { describeFailure } from '../processor/client.ts';
 import { formatReport } from './format.ts';
 import type { Report } from './report.ts';
 
@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     // Beyond the report's own worst case (about 9 s in deep mode).
     res = await fetch(url, { signal: AbortSignal.timeout(30_000), headers: token ? { 'X-Consistency-Token': token } : {} });
   } catch (err) {
-    console.error(`backend not reachable at ${base} (${describe(err)}): is the stack up? (make up)`);
+    console.error(`backend not reachable at ${base} (${describeFailure(err)}): is the stack up? (make up)`);
     return 2;
   }
   const text = await res.text();

@@ -1,6 +1,7 @@
 import type { ProcessorUrls } from '../config.ts';
 import { NO_FROM, NO_TO, summarize } from '../store/summary.ts';
 import { centsToNumber } from '../money.ts';
+import { describeFailure, ProcessorClient } from '../processor/client.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { PROCESSORS, type Processor } from '../store/keys.ts';
 import type { Amounts, InFlight } from './books.ts';
@@ -54,12 +55,16 @@ export async function compareProcessors(redis: RedisConnection, urls: ProcessorU
   const bounds = windows(nowMs);
   const pairs = bounds.flatMap((w) => PROCESSORS.map((p) => ({ w, p })));
   const ledger = pairs.map(({ w, p }) => summarize(redis, p, w.fromMs ?? NO_FROM, w.toMs ?? NO_TO));
-  const remote = pairs.map(({ w, p }) => adminSummary(urls[p], token, w, timeoutMs).then(
+  const clients = { default: adminClient('default', urls, token), fallback: adminClient('fallback', urls, token) };
+  const remote = pairs.map(({ w, p }) => adminSummary(clients[p], w, timeoutMs).then(
     (totals) => ({ totals, error: null }),
-    (err: unknown) => ({ totals: null, error: describe(err) }),
+    (err: unknown) => ({ totals: null, error: describeFailure(err) }),
   ));
   // A Redis failure rejects: the report cannot answer without its own books.
-  const [ours, theirs] = await Promise.all([Promise.all(ledger), Promise.all(remote)]);
+  const [ours, theirs] = await Promise.all([Promise.all(ledger), Promise.all(remote)]).finally(() => {
+    clients.default.close();
+    clients.fallback.close();
+  });
 
   const comparisons = pairs.map(({ w, p }, i): Comparison => {
     const mine = ours[i]!;
@@ -113,27 +118,14 @@ function amounts(count: number, cents: number): Amounts {
   return { count, amount: centsToNumber(cents) };
 }
 
-async function adminSummary(base: string, token: string, w: Bounds, timeoutMs: number): Promise<{ count: number; cents: number }> {
-  const query = new URLSearchParams();
-  if (w.fromMs !== null) query.set('from', new Date(w.fromMs).toISOString());
-  if (w.toMs !== null) query.set('to', new Date(w.toMs).toISOString());
-  const search = query.toString();
-  const res = await fetch(`${base}/admin/payments-summary${search ? `?${search}` : ''}`, {
-    headers: { 'X-Rinha-Token': token },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!res.ok) {
-    await res.arrayBuffer().catch(() => undefined);
-    throw new Error(`GET /admin/payments-summary answered HTTP ${res.status}${res.status === 401 ? ' (check PROCESSOR_ADMIN_TOKEN)' : ''}`);
-  }
-  const body = (await res.json()) as { totalRequests?: unknown; totalAmount?: unknown };
-  if (typeof body.totalRequests !== 'number' || typeof body.totalAmount !== 'number') throw new Error('GET /admin/payments-summary answered an unexpected body');
-  return { count: body.totalRequests, cents: Math.round(body.totalAmount * 100) };
+/** One connection per window: the three windows' reads start together. */
+function adminClient(p: Processor, urls: ProcessorUrls, token: string): ProcessorClient {
+  return new ProcessorClient(p, urls[p], 'http', 3, token);
 }
 
-/** One line for a failed call: the socket error code, or the timeout. */
-export function describe(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return 'no answer in time';
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+/** The processor's own totals over a window, in cents. */
+async function adminSummary(client: ProcessorClient, w: Bounds, timeoutMs: number): Promise<{ count: number; cents: number }> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const totals = await client.adminSummary(iso(w.fromMs), iso(w.toMs), timeoutMs);
+  return { count: totals.totalRequests, cents: Math.round(totals.totalAmount * 100) };
 }

@@ -2,8 +2,7 @@ import type { ProcessorUrls } from '../config.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { latestLedgered } from '../store/books.ts';
 import { PROCESSORS, type Processor } from '../store/keys.ts';
-import { ProcessorClient } from '../processor/client.ts';
-import { describe } from './compare.ts';
+import { describeFailure, ProcessorClient } from '../processor/client.ts';
 
 /** At most 200 ids: up to 40 in flight, the rest the most recent of each processor's ledger. */
 const IN_FLIGHT_IDS = 40;
@@ -62,7 +61,7 @@ export async function deepCheck(redis: RedisConnection, urls: ProcessorUrls, inF
   const lane = async () => {
     while (next < sample.length && Date.now() < stop) {
       const s = sample[next++]!;
-      const rows = await Promise.all(clients.map((client) => client.lookup(s.id, timeoutMs).then((row) => ({ row, error: null }), (err: unknown) => ({ row: null, error: `${client.name}: ${describe(err)}` }))));
+      const rows = await Promise.all(clients.map((client) => client.lookup(s.id, timeoutMs).then((row) => ({ row, error: null }), (err: unknown) => ({ row: null, error: `${client.name}: ${describeFailure(err)}` }))));
       const errors = rows.flatMap((r) => (r.error ? [r.error] : []));
       if (errors.length > 0) {
         section.failedLookups++;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * An HTTP server that shuts down without failing a request routed to it.
@@ -32,7 +33,7 @@ export function createDrainableServer(handler: http.RequestListener, checkContin
     // net.Server#close stops listening only; http.Server#close would also drop idle connections now.
     const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
     const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline && (await connectionCount(server)) > 0) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && (await connectionCount(server)) > 0) await sleep(50);
     server.closeAllConnections();
     await closed;
   }

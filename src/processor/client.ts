@@ -30,17 +30,33 @@ export interface Health {
   minResponseTime: number;
 }
 
-/** One payment processor's API, as the worker and the consistency report use it. */
+/** GET /admin/payments-summary as the processor states it (amount as its JSON number, not rounded). */
+export interface ProcessorTotals {
+  totalRequests: number;
+  totalAmount: number;
+}
+
+/** Admin calls are rare (reports, tests, bench): a generous default. */
+const ADMIN_TIMEOUT_MS = 5_000;
+
+/**
+ * One payment processor's API: the only code that speaks HTTP to a processor
+ * (the worker, the consistency report, tests and bench all go through it).
+ * `adminToken` (PROCESSOR_ADMIN_TOKEN) is sent as X-Rinha-Token on /admin calls only.
+ */
 export class ProcessorClient {
   private readonly transport: Transport;
+  private readonly adminHeaders: readonly string[];
 
   constructor(
     readonly name: Processor,
     readonly url: string,
     kind: TransportKind = 'http',
     maxConnections = 64,
+    adminToken: string | null = null,
   ) {
     this.transport = kind === 'http' ? httpTransport(url, maxConnections) : fetchTransport(url);
+    this.adminHeaders = adminToken === null ? [] : ['X-Rinha-Token', adminToken];
   }
 
   async pay(id: string, cents: number, requestedAtMs: number, timeoutMs: number): Promise<Outcome> {
@@ -74,6 +90,31 @@ export class ProcessorClient {
     return { failing: health.failing === true, minResponseTime: Number(health.minResponseTime) || 0 };
   }
 
+  /**
+   * The processor's own totals over [from, to] (ISO timestamps; null or absent: open).
+   * Throws when it cannot tell: no answer, a non-200 (a 401 names PROCESSOR_ADMIN_TOKEN), a body without both numbers.
+   */
+  async adminSummary(from: string | null = null, to: string | null = null, timeoutMs = ADMIN_TIMEOUT_MS): Promise<ProcessorTotals> {
+    const query = new URLSearchParams();
+    if (from !== null) query.set('from', from);
+    if (to !== null) query.set('to', to);
+    const search = query.size > 0 ? `?${query}` : '';
+    const { status, body } = await this.transport.request('GET', `/admin/payments-summary${search}`, null, timeoutMs, this.adminHeaders);
+    if (status !== 200) throw new Error(`GET /admin/payments-summary answered HTTP ${status}${status === 401 ? ' (check PROCESSOR_ADMIN_TOKEN)' : ''}`);
+    const totals = parseJson(body) as Partial<ProcessorTotals> | null;
+    if (typeof totals?.totalRequests !== 'number' || typeof totals.totalAmount !== 'number') throw new Error('GET /admin/payments-summary answered an unexpected body');
+    return { totalRequests: totals.totalRequests, totalAmount: totals.totalAmount };
+  }
+
+  /**
+   * Sets a processor's delay (ms, a number) or failure mode (a boolean): PUT /admin/configurations/{name},
+   * which the contest's processors offer for testing. Tests and bench only. Throws unless it answers 2XX.
+   */
+  async configure(name: 'delay' | 'failure', value: number | boolean, timeoutMs = ADMIN_TIMEOUT_MS): Promise<void> {
+    const { status } = await this.transport.request('PUT', `/admin/configurations/${name}`, JSON.stringify({ [name]: value }), timeoutMs, this.adminHeaders);
+    if (status < 200 || status >= 300) throw new Error(`PUT /admin/configurations/${name} answered HTTP ${status}${status === 401 ? ' (check PROCESSOR_ADMIN_TOKEN)' : ''}`);
+  }
+
   close(): void {
     this.transport.close();
   }
@@ -85,4 +126,17 @@ function parseJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * One line for an HTTP call that failed, for reports and logs: "no answer in
+ * time", the socket error code (ECONNREFUSED...), or the error's own message
+ * ("GET /payments/{id} answered HTTP 500"). Reads this client's errors and native
+ * fetch's (the consistency CLI describes its call to the backend with it too).
+ */
+export function describeFailure(err: unknown): string {
+  if (err instanceof TransportError) return err.reason === 'timeout' ? 'no answer in time' : err.reason;
+  if (err instanceof Error && err.name === 'TimeoutError') return 'no answer in time';
+  const cause = (err as { cause?: { code?: string; message?: string } } | null)?.cause;
+  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
 }

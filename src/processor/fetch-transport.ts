@@ -5,9 +5,10 @@ export function fetchTransport(baseUrl: string): Transport {
   const base = baseUrl.replace(/\/+$/, '');
   const json = { 'Content-Type': 'application/json' };
   return {
-    async request(method, path, body, timeoutMs) {
+    async request(method, path, body, timeoutMs, extraHeaders) {
+      const headers = extraHeaders ? withPairs(body === null ? {} : json, extraHeaders) : body === null ? undefined : json;
       try {
-        const res = await fetch(base + path, { method, headers: body === null ? undefined : json, body, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(base + path, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
         // Reading the body lets undici reuse the connection.
         return { status: res.status, body: await res.text() };
       } catch (err) {
@@ -17,4 +18,10 @@ export function fetchTransport(baseUrl: string): Transport {
     },
     close() {},
   };
+}
+
+function withPairs(headers: Record<string, string>, pairs: readonly string[]): Record<string, string> {
+  const all = { ...headers };
+  for (let i = 0; i + 1 < pairs.length; i += 2) all[pairs[i]!] = pairs[i + 1]!;
+  return all;
 }

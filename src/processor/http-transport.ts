@@ -18,9 +18,10 @@ export function httpTransport(baseUrl: string, maxSockets: number): Transport {
   const deadlines = new Deadlines();
 
   return {
-    request(method, path, body, timeoutMs) {
+    request(method, path, body, timeoutMs, extraHeaders) {
       return new Promise<Reply>((resolve, reject) => {
         const headers = body === null ? ['Host', hostHeader] : ['Host', hostHeader, 'Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body))];
+        if (extraHeaders) headers.push(...extraHeaders);
         const req = http.request({ host, port, method, path: prefix + path, agent, setHost: false, headers: headers as unknown as http.OutgoingHttpHeaders }, (res) => {
           // Bodies are a few bytes: kept as chunks, decoded once at the end.
           const chunks: Buffer[] = [];

@@ -11,9 +11,14 @@ export interface Reply {
   body: string;
 }
 
+export type Method = 'GET' | 'POST' | 'PUT';
+
 export interface Transport {
-  /** One request to `path` on this transport's processor; rejects with TransportError. */
-  request(method: 'GET' | 'POST', path: string, body: string | null, timeoutMs: number): Promise<Reply>;
+  /**
+   * One request to `path` on this transport's processor; rejects with TransportError.
+   * `headers`: extra headers as name, value pairs (the admin token); none on the payment path.
+   */
+  request(method: Method, path: string, body: string | null, timeoutMs: number, headers?: readonly string[]): Promise<Reply>;
   /** Closes idle connections (shutdown, tests). */
   close(): void;
 }

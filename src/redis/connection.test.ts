@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisConnection } from './connection.ts';
 import { isRedisError } from './errors.ts';
 import { parseRedisUrl } from './url.ts';
@@ -57,7 +58,7 @@ describe('RedisConnection', () => {
     const redis = connect();
     await blocking.waitReady(2000);
     const popped = blocking.send(['BLMOVE', 'bq', 'bq:inflight', 'RIGHT', 'LEFT', 2]);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     await redis.send(['LPUSH', 'bq', 'job-1']);
     assert.equal(await popped, 'job-1');
     assert.deepEqual(await redis.send(['LRANGE', 'bq:inflight', 0, -1]), ['job-1']);
@@ -76,7 +77,7 @@ describe('RedisConnection', () => {
     const redis = connect();
     await redis.send(['DEL', 'uncertain']);
     const blocked = redis.send(['BLPOP', 'never', 5]);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const verdict = assert.rejects(blocked, (err) => isRedisError(err, 'UNCERTAIN'));
     await server.restart();
     await verdict;
@@ -86,7 +87,7 @@ describe('RedisConnection', () => {
     const redis = connect();
     await redis.send(['SET', 'k', 'before']);
     await server.restart();
-    await new Promise((r) => setTimeout(r, 150));
+    await sleep(150);
     await redis.waitReady(3000);
     assert.equal(await redis.send(['SET', 'k', 'after']), 'OK');
     assert.equal(await redis.send(['GET', 'k']), 'after');
@@ -96,7 +97,7 @@ describe('RedisConnection', () => {
     const redis = connect(0);
     await redis.waitReady(2000);
     await server.stop();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     await assert.rejects(redis.send(['PING']), (err) => isRedisError(err, 'NOT_SENT') && /not connected/.test(err.message));
     await server.restart();
     await redis.waitReady(3000);
@@ -106,7 +107,7 @@ describe('RedisConnection', () => {
     const redis = connect(10);
     await redis.waitReady(2000);
     await server.stop();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const queued = redis.send(['SET', 'offline', 'sent-later']);
     await server.restart();
     assert.equal(await queued, 'OK');
@@ -161,7 +162,7 @@ describe('RedisConnection close and disconnect', () => {
     await redis.waitReady(2000);
     await redis.send(['DEL', 'close-list']);
     const pop = redis.send(['BLPOP', 'close-list', 0.3]);
-    await new Promise((r) => setTimeout(r, 20)); // written
+    await sleep(20); // written
     await redis.close();
     assert.equal(await pop, null, 'the BLPOP got its own reply before the connection closed');
   });
@@ -178,7 +179,7 @@ describe('RedisConnection close and disconnect', () => {
     const redis = new RedisConnection({ address: { kind: 'tcp', host: '127.0.0.1', port: 1, db: 0 }, maxBackoffMs: 100 });
     const queued = redis.send(['PING']);
     redis.disconnect();
-    const outcome = await Promise.race([queued.then(() => 'resolved', (err) => (isRedisError(err, 'NOT_SENT') ? 'not sent' : String(err))), new Promise((r) => setTimeout(() => r('still pending'), 1000))]);
+    const outcome = await Promise.race([queued.then(() => 'resolved', (err) => (isRedisError(err, 'NOT_SENT') ? 'not sent' : String(err))), sleep(1000, 'still pending')]);
     assert.equal(outcome, 'not sent');
   });
 
@@ -186,7 +187,7 @@ describe('RedisConnection close and disconnect', () => {
     const redis = connect();
     await redis.waitReady(2000);
     const pop = redis.send(['BLPOP', 'disconnect-list', 5]);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     redis.disconnect();
     await assert.rejects(pop, (err) => isRedisError(err, 'UNCERTAIN'));
   });

@@ -79,10 +79,6 @@ export class RedisConnection {
     }
   }
 
-  get isReady(): boolean {
-    return this.ready;
-  }
-
   /** Sends one command; resolves with its reply, rejects with a RedisError. */
   send(args: readonly RedisArg[]): Promise<RedisReply> {
     const command = String(args[0]).toUpperCase();

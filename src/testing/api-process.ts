@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './redis-server.ts';
 
 /** Test helper: the real API process (src/api/main.ts under tsx) on a free port, ready to answer. */
@@ -14,6 +15,6 @@ export async function startApiProcess(env: Record<string, string>, nodeFlags: st
     env: { ...process.env, PORT: String(port), ...env },
     stdio: 'ignore',
   });
-  for (let i = 0; i < 150 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 150 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await sleep(100);
   return { url, child };
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Test helper: a real redis-server on a free loopback port. */
 export interface TestRedis {
@@ -61,7 +62,7 @@ async function launch(port: number, extra: string[]): Promise<ChildProcess> {
   });
   for (let i = 0; i < 100; i++) {
     if (await accepts(port)) return child;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new Error(`redis-server did not listen on ${port} within 5 s`);
 }

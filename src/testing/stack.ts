@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRouter } from '../api/app.ts';
 import { MemoryGuard } from '../api/memory-guard.ts';
+import { ProcessorClient, type ProcessorRow, type ProcessorTotals } from '../processor/client.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
@@ -25,11 +27,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** A simulator, through the service's own ProcessorClient (with the admin token). */
 export interface Processor {
   url: string;
   configure(name: 'delay' | 'failure', value: number | boolean): Promise<void>;
-  summary(query?: string): Promise<{ totalRequests: number; totalAmount: number }>;
-  payment(id: string): Promise<{ correlationId: string; amount: number; requestedAt: string } | null>;
+  /** `query`: '' or '?from=...&to=...'. */
+  summary(query?: string): Promise<ProcessorTotals>;
+  payment(id: string): Promise<ProcessorRow | null>;
 }
 
 export interface Worker {
@@ -65,12 +69,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await once(server, 'listening');
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const workers: Worker[] = [];
+  const processors = { default: client('default', sims[0]!.url), fallback: client('fallback', sims[1]!.url) };
 
   return {
     redis,
     redisServer,
     api,
-    processors: { default: client(sims[0]!.url), fallback: client(sims[1]!.url) },
+    processors,
     startWorker(env = {}) {
       const worker = spawnWorker({
         REDIS_URL: redisServer.url,
@@ -110,31 +115,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       server.closeAllConnections();
       server.close();
       await redis.close();
+      processors.default.close();
+      processors.fallback.close();
       await Promise.all(sims.map((s) => s.stop()));
       await redisServer.stop();
     },
   };
 }
 
-function client(url: string): Processor {
-  const admin = { 'X-Rinha-Token': TOKEN, 'Content-Type': 'application/json' };
+function client(name: 'default' | 'fallback', url: string): Processor & { close(): void } {
+  const processor = new ProcessorClient(name, url, 'http', 8, TOKEN);
   return {
     url,
-    async configure(name, value) {
-      const res = await fetch(`${url}/admin/configurations/${name}`, { method: 'PUT', headers: admin, body: JSON.stringify({ [name]: value }) });
-      if (!res.ok) throw new Error(`configure ${name} answered ${res.status}`);
-      await res.arrayBuffer();
+    configure: (setting, value) => processor.configure(setting, value),
+    summary(query = '') {
+      const params = new URLSearchParams(query);
+      return processor.adminSummary(params.get('from'), params.get('to'));
     },
-    async summary(query = '') {
-      const res = await fetch(`${url}/admin/payments-summary${query}`, { headers: admin });
-      if (!res.ok) throw new Error(`admin summary answered ${res.status}: ${await res.text()}`);
-      return (await res.json()) as { totalRequests: number; totalAmount: number };
-    },
-    async payment(id) {
-      const res = await fetch(`${url}/payments/${id}`);
-      if (res.status === 404) return null;
-      return (await res.json()) as { correlationId: string; amount: number; requestedAt: string };
-    },
+    payment: (id) => processor.lookup(id, 5_000),
+    close: () => processor.close(),
   };
 }
 
@@ -162,7 +161,7 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * Per-processor flow control: a bound on requests in flight, and a pause after
  * failures that grows exponentially (capped). After a failure only one request
@@ -18,10 +20,6 @@ export class Gate {
     private readonly backoffBaseMs: number,
     private readonly backoffMaxMs: number,
   ) {}
-
-  get inFlight(): number {
-    return this.active;
-  }
 
   /** Failed calls in a row, across payments; zero after any success. */
   get consecutiveFailures(): number {
@@ -89,8 +87,4 @@ export class GateClosed extends Error {
   constructor() {
     super('gate closed: shutting down');
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
