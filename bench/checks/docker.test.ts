@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readCompose, services } from '../standin/local/compose.ts';
 import { appliedLimits, containerPids, stackContainers } from '../standin/docker/containers.ts';
+import { ProcessorClient } from '../../src/processor/client.ts';
 
 /**
  * The Docker way end to end: make up STACK=docker (images built from the
@@ -19,7 +20,8 @@ const dockerReady = spawnSync('bench/standin/docker/check.sh', ['-q']).status ==
 const make = (...args: string[]) =>
   execFileSync('make', ['-s', ...args, 'STACK=docker'], { encoding: 'utf8', timeout: 20 * 60_000, stdio: ['ignore', 'pipe', 'inherit'] });
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const TOKEN = { 'X-Rinha-Token': '123' };
+/** The two processors on their published ports, through the service's own client. */
+const PROCESSORS = [new ProcessorClient('default', 'http://127.0.0.1:8001', 'fetch', 1, '123'), new ProcessorClient('fallback', 'http://127.0.0.1:8002', 'fetch', 1, '123')] as const;
 const PROJECTS = ['rinha-payments', 'payment-processors'];
 let volumesBefore = new Set<string>();
 
@@ -106,7 +108,7 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
 
   test('api1 and the worker killed mid-run (docker kill): no accepted payment lost or paid twice', async () => {
     await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
-    for (const port of [8001, 8002]) await fetch(`http://127.0.0.1:${port}/admin/purge-payments`, { method: 'POST', headers: TOKEN });
+    for (const processor of PROCESSORS) await processor.purge();
     const accepted = new Set<string>();
     let sending = true;
     // Eight clients; a request that failed (a 502 from api1's death) is retried with the same id, as a client would.
@@ -139,7 +141,7 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
       if (summary.default.totalRequests + summary.fallback.totalRequests >= accepted.size) break;
       await sleep(100);
     }
-    const [def, fb] = await Promise.all([json('http://127.0.0.1:8001/admin/payments-summary', TOKEN), json('http://127.0.0.1:8002/admin/payments-summary', TOKEN)]);
+    const [def, fb] = await Promise.all([PROCESSORS[0].adminSummary(), PROCESSORS[1].adminSummary()]);
     assert.equal(summary.default.totalRequests + summary.fallback.totalRequests, accepted.size, 'every accepted payment processed, none twice');
     assert.equal(def.totalRequests, summary.default.totalRequests, 'default processor agrees with the backend');
     assert.equal(fb.totalRequests, summary.fallback.totalRequests, 'fallback processor agrees with the backend');

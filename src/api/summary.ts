@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson } from '../http/errors.ts';
-import { summarize } from '../store/summary.ts';
+import { ledgerTotals } from '../store/summary.ts';
 import { centsToNumber } from '../money.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { windowBounds } from '../time.ts';
@@ -12,8 +12,8 @@ export function getSummary(redis: RedisConnection) {
     const bounds = windowBounds(query.get('from'), query.get('to'));
     if ('error' in bounds) throw new HttpError(400, bounds.error);
     const [d, f] = await Promise.all([
-      summarize(redis, 'default', bounds.fromMs, bounds.toMs),
-      summarize(redis, 'fallback', bounds.fromMs, bounds.toMs),
+      ledgerTotals(redis, 'default', bounds.fromMs, bounds.toMs),
+      ledgerTotals(redis, 'fallback', bounds.fromMs, bounds.toMs),
     ]).catch((err: unknown) => {
       throw storeError(err, 'request');
     });

@@ -117,11 +117,11 @@ export function bookProblems(books: Books, snp: SentNotProcessed): string[] {
     problems.push(`the ledger disagrees with itself: ${done} recorded ids, log ${log.default}/${log.fallback}, totals ${books.processed.default.count}/${books.processed.fallback.count} (default/fallback)`);
   }
   if (snp.stuck.count > 0) {
-    problems.push(`${snp.stuck.count} payment(s) unprocessed for over ${seconds(snp.stuck.thresholdMs)}, the oldest for ${seconds(snp.stuck.oldestAgeMs ?? 0)}`);
+    problems.push(`${snp.stuck.count} payment(s) unprocessed for over ${formatSeconds(snp.stuck.thresholdMs)}, the oldest for ${formatSeconds(snp.stuck.oldestAgeMs ?? 0)}`);
   }
   return problems;
 }
 
-export function seconds(ms: number): string {
+export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }

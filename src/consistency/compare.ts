@@ -1,5 +1,6 @@
 import type { ProcessorUrls } from '../config.ts';
-import { NO_FROM, NO_TO, summarize } from '../store/summary.ts';
+import { ledgerTotals } from '../store/summary.ts';
+import { NO_FROM, NO_TO } from '../time.ts';
 import { centsToNumber } from '../money.ts';
 import { describeFailure, ProcessorClient } from '../processor/client.ts';
 import type { RedisConnection } from '../redis/connection.ts';
@@ -54,7 +55,7 @@ function windows(nowMs: number): Bounds[] {
 export async function compareProcessors(redis: RedisConnection, urls: ProcessorUrls, token: string, nowMs: number, timeoutMs: number): Promise<ProcessorsSection> {
   const bounds = windows(nowMs);
   const pairs = bounds.flatMap((w) => PROCESSORS.map((p) => ({ w, p })));
-  const ledger = pairs.map(({ w, p }) => summarize(redis, p, w.fromMs ?? NO_FROM, w.toMs ?? NO_TO));
+  const ledger = pairs.map(({ w, p }) => ledgerTotals(redis, p, w.fromMs ?? NO_FROM, w.toMs ?? NO_TO));
   const clients = { default: adminClient('default', urls, token), fallback: adminClient('fallback', urls, token) };
   const remote = pairs.map(({ w, p }) => adminSummary(clients[p], w, timeoutMs).then(
     (totals) => ({ totals, error: null }),

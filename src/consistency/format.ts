@@ -1,4 +1,4 @@
-import { seconds } from './books.ts';
+import { formatSeconds } from './books.ts';
 import { signed } from './compare.ts';
 import type { Finding } from './deep.ts';
 import type { Report } from './report.ts';
@@ -14,7 +14,7 @@ export function formatReport(report: Report): string {
 
 function books(report: Report): string[] {
   const b = report.books;
-  const workers = b.workers.length === 0 ? 'none alive' : b.workers.map((w) => `${w.id} (${w.inProgress ?? '?'} in progress, beat ${w.ageMs === null ? '?' : seconds(w.ageMs)} ago)`).join(', ');
+  const workers = b.workers.length === 0 ? 'none alive' : b.workers.map((w) => `${w.id} (${w.inProgress ?? '?'} in progress, beat ${w.ageMs === null ? '?' : formatSeconds(w.ageMs)} ago)`).join(', ');
   return [
     'Books',
     ...table([
@@ -25,7 +25,7 @@ function books(report: Report): string[] {
       ['processed fallback', String(b.processed.fallback.count), money(b.processed.fallback.amount), ''],
       ['duplicates refused', String(b.duplicatesRefused), '', ''],
       ['replays', String(b.replays), '', ''],
-      ['oldest unprocessed', b.oldestUnprocessedAgeMs === null ? '-' : seconds(b.oldestUnprocessedAgeMs), '', ''],
+      ['oldest unprocessed', b.oldestUnprocessedAgeMs === null ? '-' : formatSeconds(b.oldestUnprocessedAgeMs), '', ''],
       ['workers', String(b.workers.length), '', workers],
     ], [false, true, true, false]),
   ];
@@ -33,9 +33,9 @@ function books(report: Report): string[] {
 
 function pending(report: Report): string[] {
   const s = report.sentNotProcessed;
-  const lines = [`Sent but not processed: ${s.count} (unaccounted ${s.unaccounted}, over ${seconds(s.stuck.thresholdMs)}: ${s.stuck.count})`];
+  const lines = [`Sent but not processed: ${s.count} (unaccounted ${s.unaccounted}, over ${formatSeconds(s.stuck.thresholdMs)}: ${s.stuck.count})`];
   if (s.sample.length > 0) {
-    lines.push(...table([['correlationId', 'where', 'age'], ...s.sample.map((p) => [p.correlationId, p.where, seconds(p.ageMs)])], [false, false, true]));
+    lines.push(...table([['correlationId', 'where', 'age'], ...s.sample.map((p) => [p.correlationId, p.where, formatSeconds(p.ageMs)])], [false, false, true]));
   }
   return lines;
 }

@@ -5,6 +5,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRouter } from '../api/app.ts';
+import { ProcessorClient } from '../processor/client.ts';
+import type { Processor } from '../store/keys.ts';
 import { loadApiConfig } from '../config.ts';
 import { holdInFlight, inflightLength, oldestLedgered, removeLedgered } from '../store/inspect.ts';
 import { freePort } from '../testing/redis-server.ts';
@@ -35,14 +37,9 @@ async function drained(count: number): Promise<void> {
 }
 
 /** Pays a processor directly, as nothing in the backend would. */
-async function payDirectly(url: string, id: string, requestedAtMs: number): Promise<void> {
-  const res = await fetch(`${url}/payments`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ correlationId: id, amount: 19.9, requestedAt: new Date(requestedAtMs).toISOString() }),
-  });
-  assert.equal(res.status, 200, `direct payment answered ${res.status}`);
-  await res.arrayBuffer();
+async function payDirectly(processor: Processor, id: string, requestedAtMs: number): Promise<void> {
+  const outcome = await new ProcessorClient(processor, stack.processors[processor].url, 'fetch').pay(id, 1990, requestedAtMs, 5000);
+  assert.deepEqual(outcome, { kind: 'ok' }, `direct payment to ${processor}`);
 }
 
 /** One ledger entry of default: [id, cents, requestedAtMs]. */
@@ -75,7 +72,7 @@ describe('consistency report', () => {
     stack.startWorker();
     await stack.pay(10);
     await drained(10);
-    await payDirectly(stack.processors.default.url, crypto.randomUUID(), Date.now() - 5000);
+    await payDirectly('default', crypto.randomUUID(), Date.now() - 5000);
     const r = await report();
     assert.equal(r.verdict.consistent, false);
     assert.ok(r.processors.configured);
@@ -128,7 +125,7 @@ describe('consistency report', () => {
     await stack.pay(5);
     await drained(5);
     const [id, , ms] = await ledgered();
-    await payDirectly(stack.processors.fallback.url, id, ms);
+    await payDirectly('fallback', id, ms);
     const r = await report({ deep: true });
     assert.ok(r.deep && 'sampled' in r.deep, 'deep section present');
     assert.deepEqual(r.deep.onBoth.map((f) => f.correlationId), [id]);
@@ -139,7 +136,7 @@ describe('consistency report', () => {
   test('a difference that a payment in flight to that processor explains is a note, not a problem', async () => {
     const id = crypto.randomUUID();
     await inFlightByHand(id, Date.now() - 6000, 'default');
-    await payDirectly(stack.processors.default.url, id, Date.now() - 5000);
+    await payDirectly('default', id, Date.now() - 5000);
     const r = await report();
     assert.equal(r.verdict.consistent, true, r.verdict.problems.join('\n'));
     assert.ok(r.verdict.notes.some((n) => n.startsWith('default, auditor window') && n.includes('1 in flight to default may explain it')), r.verdict.notes.join('\n'));
@@ -147,7 +144,7 @@ describe('consistency report', () => {
 
   test('deep mode no longer excuses a difference with in-flight payments found at no processor', async () => {
     await inFlightByHand(crypto.randomUUID(), Date.now() - 6000, 'default');
-    await payDirectly(stack.processors.default.url, crypto.randomUUID(), Date.now() - 5000);
+    await payDirectly('default', crypto.randomUUID(), Date.now() - 5000);
     assert.equal((await report()).verdict.consistent, true, 'without lookups the in-flight payment may explain it');
     const r = await report({ deep: true });
     assert.equal(r.verdict.consistent, false);

@@ -1,6 +1,6 @@
 import type { ProcessorUrls } from '../config.ts';
 import type { RedisConnection } from '../redis/connection.ts';
-import { bookProblems, readBooks, seconds, type Books, type InFlight, type SentNotProcessed } from './books.ts';
+import { bookProblems, readBooks, formatSeconds, type Books, type InFlight, type SentNotProcessed } from './books.ts';
 import { compareProcessors, NOT_CONFIGURED, windowFindings, type ProcessorsSection } from './compare.ts';
 import { deepCheck, deepFindings, type DeepSection } from './deep.ts';
 
@@ -78,7 +78,7 @@ export async function buildReport(redis: RedisConnection, options: ReportOptions
     processors,
     deep,
     verdict,
-    summary: summarize(books, sentNotProcessed, processors, verdict),
+    summary: headline(books, sentNotProcessed, processors, verdict),
   };
 }
 
@@ -92,10 +92,10 @@ function provenInFlight(deep: DeepSection, inFlight: InFlight[]): InFlight[] {
   return inFlight.flatMap((p) => (found.get(p.id) ?? []).map((at) => ({ ...p, attempted: at })));
 }
 
-function summarize(books: Books, snp: SentNotProcessed, processors: ProcessorsSection, verdict: Verdict): string {
+function headline(books: Books, snp: SentNotProcessed, processors: ProcessorsSection, verdict: Verdict): string {
   const { default: d, fallback: f } = books.processed;
   const state = `${books.accepted} accepted, ${d.count + f.count} processed (${d.count} default, ${f.count} fallback), ${snp.count} not yet`;
-  const oldest = books.oldestUnprocessedAgeMs === null ? '' : `, oldest ${seconds(books.oldestUnprocessedAgeMs)}`;
+  const oldest = books.oldestUnprocessedAgeMs === null ? '' : `, oldest ${formatSeconds(books.oldestUnprocessedAgeMs)}`;
   const checked = processors.configured ? `; processors compared over ${processors.windows.length} windows` : '; processors not compared';
   if (verdict.consistent) return `consistent: ${state}${oldest}${checked}`;
   const more = verdict.problems.length > 1 ? ` (+${verdict.problems.length - 1} more)` : '';

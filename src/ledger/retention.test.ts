@@ -9,7 +9,8 @@ import { record } from '../store/ledger.ts';
 import { purge } from '../store/purge.ts';
 import { enqueue } from '../store/queue.ts';
 import { fold, pruneStep } from '../store/retention.ts';
-import { summarize, NO_FROM, NO_TO } from '../store/summary.ts';
+import { ledgerTotals } from '../store/summary.ts';
+import { NO_FROM, NO_TO } from '../time.ts';
 import { Retention } from './retention.ts';
 import { readBooks, bookProblems } from '../consistency/books.ts';
 
@@ -81,9 +82,9 @@ function windows(payments: Paid[], marks: number[], n: number): [number, number]
 async function assertExact(payments: Paid[], wins: [number, number][], stage: string): Promise<void> {
   for (const p of ['default', 'fallback'] as const) {
     for (const [from, to] of wins) {
-      assert.deepEqual(await summarize(redis, p, from, to), truth(payments, p, from, to), `${stage}: ${p} from ${from} to ${to}`);
+      assert.deepEqual(await ledgerTotals(redis, p, from, to), truth(payments, p, from, to), `${stage}: ${p} from ${from} to ${to}`);
     }
-    assert.deepEqual(await summarize(redis, p, NO_FROM, NO_TO), truth(payments, p, NO_FROM, NO_TO), `${stage}: ${p} all time`);
+    assert.deepEqual(await ledgerTotals(redis, p, NO_FROM, NO_TO), truth(payments, p, NO_FROM, NO_TO), `${stage}: ${p} all time`);
   }
 }
 
@@ -139,8 +140,8 @@ test('a replay of an id whose guards were pruned is released, not counted twice'
   // The client sends it again: accepted anew; the processor answers 422 and its lookup gives the first requestedAt.
   const fresh = await ledger([{ id: 'replayed', processor: 'default', ms: t0 + 10, cents: 1990 }], t0 + day + 30);
   assert.deepEqual(fresh, [false], 'the replay is not recorded');
-  assert.deepEqual(await summarize(redis, 'default', NO_FROM, NO_TO), { count: 1, cents: 1990 }, 'counted once');
-  assert.deepEqual(await summarize(redis, 'default', t0, t0 + 20), { count: 1, cents: 1990 }, 'counted once in its window');
+  assert.deepEqual(await ledgerTotals(redis, 'default', NO_FROM, NO_TO), { count: 1, cents: 1990 }, 'counted once');
+  assert.deepEqual(await ledgerTotals(redis, 'default', t0, t0 + 20), { count: 1, cents: 1990 }, 'counted once in its window');
   assert.equal(await isAccepted(redis, 'replayed'), false, 'the replay leaves no accepted entry behind');
   const { books, sentNotProcessed } = await readBooks(redis, t0 + day + 40, 60_000);
   assert.deepEqual(bookProblems(books, sentNotProcessed), [], 'the consistency report sees nothing lost or doubled');

@@ -100,7 +100,7 @@ export class ProcessorClient {
     if (to !== null) query.set('to', to);
     const search = query.size > 0 ? `?${query}` : '';
     const { status, body } = await this.transport.request('GET', `/admin/payments-summary${search}`, null, timeoutMs, this.adminHeaders);
-    if (status !== 200) throw new Error(`GET /admin/payments-summary answered HTTP ${status}${status === 401 ? ' (check PROCESSOR_ADMIN_TOKEN)' : ''}`);
+    if (status !== 200) throw adminError('GET /admin/payments-summary', status);
     const totals = parseJson(body) as Partial<ProcessorTotals> | null;
     if (typeof totals?.totalRequests !== 'number' || typeof totals.totalAmount !== 'number') throw new Error('GET /admin/payments-summary answered an unexpected body');
     return { totalRequests: totals.totalRequests, totalAmount: totals.totalAmount };
@@ -112,12 +112,22 @@ export class ProcessorClient {
    */
   async configure(name: 'delay' | 'failure', value: number | boolean, timeoutMs = ADMIN_TIMEOUT_MS): Promise<void> {
     const { status } = await this.transport.request('PUT', `/admin/configurations/${name}`, JSON.stringify({ [name]: value }), timeoutMs, this.adminHeaders);
-    if (status < 200 || status >= 300) throw new Error(`PUT /admin/configurations/${name} answered HTTP ${status}${status === 401 ? ' (check PROCESSOR_ADMIN_TOKEN)' : ''}`);
+    if (status < 200 || status >= 300) throw adminError(`PUT /admin/configurations/${name}`, status);
+  }
+
+  /** Empties the processor's books: POST /admin/purge-payments. Tests and bench only. Throws unless it answers 2XX. */
+  async purge(timeoutMs = ADMIN_TIMEOUT_MS): Promise<void> {
+    const { status } = await this.transport.request('POST', '/admin/purge-payments', null, timeoutMs, this.adminHeaders);
+    if (status < 200 || status >= 300) throw adminError('POST /admin/purge-payments', status);
   }
 
   close(): void {
     this.transport.close();
   }
+}
+
+function adminError(call: string, status: number): Error {
+  return new Error(`${call} answered HTTP ${status}${status === 401 ? ' (check PROCESSOR_ADMIN_TOKEN)' : ''}`);
 }
 
 function parseJson(text: string): unknown {

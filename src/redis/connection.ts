@@ -85,7 +85,7 @@ export class RedisConnection {
     return new Promise((resolve, reject) => {
       if (this.closing) return reject(new RedisError('NOT_SENT', command, 'connection closed by the client'));
       if (!this.ready && this.unsent.length >= this.offlineQueueLimit) {
-        return reject(new RedisError('NOT_SENT', command, `not connected to ${this.describe()}${this.lastError ? ` (${this.lastError})` : ''}`));
+        return reject(new RedisError('NOT_SENT', command, `not connected to ${this.target()}${this.lastError ? ` (${this.lastError})` : ''}`));
       }
       this.unsent.push({ command, resolve, reject, bytes: encodeCommand(args), timeoutMs: this.timeoutFor(command, args), deadline: 0 });
       if (this.ready && this.unsent.length >= this.batchSize) {
@@ -105,7 +105,7 @@ export class RedisConnection {
     if (this.ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`Redis at ${this.describe()} not reachable after ${timeoutMs} ms: ${this.lastError || 'no answer'}`));
+        reject(new Error(`Redis at ${this.target()} not reachable after ${timeoutMs} ms: ${this.lastError || 'no answer'}`));
       }, timeoutMs);
       this.readyWaiters.push(() => {
         clearTimeout(timer);
@@ -194,7 +194,7 @@ export class RedisConnection {
     if (this.inflight.length === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  private describe(): string {
+  private target(): string {
     const a = this.options.address;
     return a.kind === 'unix' ? `unix://${a.path}` : `${a.host}:${a.port}`;
   }
@@ -257,7 +257,7 @@ export class RedisConnection {
     this.settled();
     if (this.unsent.length > this.offlineQueueLimit) {
       for (const item of this.unsent.splice(this.offlineQueueLimit)) {
-        item.reject(new RedisError('NOT_SENT', item.command, `not connected to ${this.describe()} (${this.lastError || 'closed'})`));
+        item.reject(new RedisError('NOT_SENT', item.command, `not connected to ${this.target()} (${this.lastError || 'closed'})`));
       }
     }
     if (this.closing) return;

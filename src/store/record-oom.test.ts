@@ -8,7 +8,8 @@ import { attemptPin, heartbeatOf, inflightLength, pushQueued, writeFiller } from
 import { encodeEntry } from './keys.ts';
 import { record } from './ledger.ts';
 import { take } from './queue.ts';
-import { summarize, NO_FROM, NO_TO } from './summary.ts';
+import { ledgerTotals } from './summary.ts';
+import { NO_FROM, NO_TO } from '../time.ts';
 import { renewHeartbeat } from './workers.ts';
 
 /**
@@ -61,7 +62,7 @@ test('the ledger records a processed payment, and the worker takes, pins and bea
     taken.map((entry, i) => ({ payment: { id: `id-${i + 1}`, cents: 1990, acceptedAtMs: now, entry }, entry: { processor: 'default' as const, requestedAtMs: now + i, cents: 1990 } })),
   );
   assert.deepEqual(fresh, [true, true, true], 'every payment is recorded');
-  assert.deepEqual(await summarize(redis, 'default', NO_FROM, NO_TO), { count: 3, cents: 5970 }, 'the totals have them');
-  assert.deepEqual(await summarize(redis, 'default', now, now + 1), { count: 2, cents: 3980 }, 'the detail has them');
+  assert.deepEqual(await ledgerTotals(redis, 'default', NO_FROM, NO_TO), { count: 3, cents: 5970 }, 'the totals have them');
+  assert.deepEqual(await ledgerTotals(redis, 'default', now, now + 1), { count: 2, cents: 3980 }, 'the detail has them');
   assert.equal(await inflightLength(redis, 'w1'), 0, 'the in-flight list is released');
 });

@@ -2,6 +2,7 @@ import type { RedisConnection } from '../redis/connection.ts';
 import { Script } from '../redis/script.ts';
 import { BUCKET_MS, keys, type Processor } from './keys.ts';
 import { integers } from './reply.ts';
+import { NO_FROM, NO_TO } from '../time.ts';
 
 /**
  * Count and cents of one processor's ledger for requestedAt in [fromMs, toMs].
@@ -79,11 +80,8 @@ export interface Totals {
   cents: number;
 }
 
-/** Open-ended bounds: anything beyond these means "no bound". */
-export const NO_FROM = -8.64e15;
-export const NO_TO = 8.64e15;
-
-export async function summarize(redis: RedisConnection, p: Processor, fromMs: number, toMs: number): Promise<Totals> {
+/** The ledger's totals for one processor over [fromMs, toMs], both inclusive. */
+export async function ledgerTotals(redis: RedisConnection, p: Processor, fromMs: number, toMs: number): Promise<Totals> {
   const all = fromMs <= NO_FROM && toMs >= NO_TO ? 'all' : 'window';
   const [count = 0, cents = 0] = integers(await summaryScript.run(redis, [keys.log(p), keys.bucketCount(p), keys.bucketCents(p), keys.total(p), keys.folded(p)], [fromMs, toMs, BUCKET_MS, all]), 'summary');
   return { count, cents };

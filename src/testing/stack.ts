@@ -9,6 +9,7 @@ import { MemoryGuard } from '../api/memory-guard.ts';
 import { ProcessorClient, type ProcessorRow, type ProcessorTotals } from '../processor/client.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { parseRedisUrl } from '../redis/url.ts';
+import { loadScripts } from '../store/scripts.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 import { startSimulator, type TestSimulator } from './simulator.ts';
 
@@ -57,6 +58,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redisServer = await startRedis({ maxmemory: options.maxmemory });
   const redis = new RedisConnection({ address: parseRedisUrl(redisServer.url), offlineQueueLimit: 0 });
   await redis.waitReady(5000);
+  await loadScripts(redis); // as the API process does at start
   const memory = new MemoryGuard(redis, options.refuseAt ?? 0.9, options.memoryReadMs ?? 1_000);
   await memory.start();
   const sims: TestSimulator[] = await Promise.all([

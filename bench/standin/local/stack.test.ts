@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive } from './procs.ts';
 import { readState, RUN, type RunningService } from './stack.ts';
+import { ProcessorClient } from '../../../src/processor/client.ts';
 
 /**
  * `make up` in local mode, end to end: the real nginx, two API processes, the
  * worker and Redis under their cgroup limits, simulators on :8001/:8002.
  */
 const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'bench/standin/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
-const TOKEN = { 'X-Rinha-Token': '123' };
+/** The two processors on their published ports, through the service's own client. */
+const PROCESSORS = [new ProcessorClient('default', 'http://127.0.0.1:8001', 'fetch', 1, '123'), new ProcessorClient('fallback', 'http://127.0.0.1:8002', 'fetch', 1, '123')] as const;
 let services: RunningService[] = [];
 const supervisorPid = (): number | null => (existsSync(join(RUN, 'supervisor.pid')) ? Number(readFileSync(join(RUN, 'supervisor.pid'), 'utf8')) : null);
 
@@ -39,9 +41,7 @@ async function pay(): Promise<{ id: string; status: number; instance: string | n
 
 async function waitForPayment(id: string): Promise<boolean> {
   for (let i = 0; i < 100; i++) {
-    const res = await fetch(`http://127.0.0.1:8001/payments/${id}`);
-    await res.arrayBuffer();
-    if (res.status === 200) return true;
+    if ((await PROCESSORS[0].lookup(id, 1000).catch(() => null)) !== null) return true;
     await sleep(100);
   }
   return false;
@@ -57,7 +57,7 @@ describe('make up (local processes)', () => {
 
   test('payments through :9999 reach both API instances, and one stopped mid-run fails no request', async () => {
     await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
-    for (const p of ['8001', '8002']) await fetch(`http://127.0.0.1:${p}/admin/purge-payments`, { method: 'POST', headers: TOKEN });
+    for (const processor of PROCESSORS) await processor.purge();
     const served = new Map<string, number>();
     const statuses: number[] = [];
     const api1 = services.find((s) => s.name === 'api1')!;
@@ -82,7 +82,7 @@ describe('make up (local processes)', () => {
       if (summary!.default.totalRequests + summary!.fallback.totalRequests === 800) break;
       await sleep(100);
     }
-    const processor = await (await fetch('http://127.0.0.1:8001/admin/payments-summary', { headers: TOKEN })).json();
+    const processor = await PROCESSORS[0].adminSummary();
     assert.equal(summary!.default.totalRequests, 800);
     assert.equal(processor.totalRequests, summary!.default.totalRequests);
     assert.equal(processor.totalAmount, summary!.default.totalAmount);
@@ -119,7 +119,7 @@ describe('make up (local processes)', () => {
 
   test('Redis killed mid-load loses no accepted payment: every 202 is processed, the rest were refused', async () => {
     await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
-    for (const p of ['8001', '8002']) await fetch(`http://127.0.0.1:${p}/admin/purge-payments`, { method: 'POST', headers: TOKEN });
+    for (const processor of PROCESSORS) await processor.purge();
     const accepted: string[] = [];
     let refused = 0;
     let sending = true;
