@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RedisConnection } from '../redis/connection.ts';
-import { parseRedisUrl } from '../redis/url.ts';
-import { startRedis, type TestRedis } from '../testing/redis-server.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { flushAll, pushInflight, pushQueued } from './inspect.ts';
 import { inflightOwners } from './inflight.ts';
 import { keys } from './keys.ts';
@@ -14,14 +13,9 @@ let server: TestRedis;
 let redis: RedisConnection;
 
 before(async () => {
-  server = await startRedis();
-  redis = new RedisConnection({ address: parseRedisUrl(server.url), offlineQueueLimit: 0 });
-  await redis.waitReady(5000);
+  ({ server, redis } = await connectTestRedis({ offlineQueueLimit: 0 }));
 });
-after(async () => {
-  await redis.close();
-  await server.stop();
-});
+after(() => redis.close().then(() => server.stop()));
 
 test('scanKeys finds every key matching the pattern, sorted and once each', async () => {
   await flushAll(redis);

@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RedisConnection } from '../redis/connection.ts';
-import { parseRedisUrl } from '../redis/url.ts';
-import { startRedis, type TestRedis } from '../testing/redis-server.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { pinAttempt } from './inflight.ts';
 import { attemptPin, heartbeatOf, inflightLength, pushQueued, writeFiller } from './inspect.ts';
 import { encodeEntry } from './keys.ts';
@@ -20,14 +19,9 @@ let server: TestRedis;
 let redis: RedisConnection;
 
 before(async () => {
-  server = await startRedis({ maxmemory: '2mb' });
-  redis = new RedisConnection({ address: parseRedisUrl(server.url), offlineQueueLimit: 0 });
-  await redis.waitReady(5000);
+  ({ server, redis } = await connectTestRedis({ maxmemory: '2mb', offlineQueueLimit: 0 }));
 });
-after(async () => {
-  await redis.close();
-  await server.stop();
-});
+after(() => redis.close().then(() => server.stop()));
 
 /** Writes filler until Redis answers OOM, so the next denyoom command is refused. */
 async function fill(): Promise<void> {

@@ -5,10 +5,9 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisConnection } from '../redis/connection.ts';
-import { parseRedisUrl } from '../redis/url.ts';
+import type { RedisConnection } from '../redis/connection.ts';
 import { startApiProcess } from '../testing/api-process.ts';
-import { startRedis, type TestRedis } from '../testing/redis-server.ts';
+import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { forgetScripts, scriptsCached } from './inspect.ts';
 import { SCRIPTS } from './scripts.ts';
 
@@ -17,14 +16,9 @@ let server: TestRedis;
 let redis: RedisConnection;
 
 before(async () => {
-  server = await startRedis();
-  redis = new RedisConnection({ address: parseRedisUrl(server.url) });
-  await redis.waitReady(5000);
+  ({ server, redis } = await connectTestRedis());
 });
-after(async () => {
-  await redis.close();
-  await server.stop();
-});
+after(() => redis.close().then(() => server.stop()));
 
 /** The source files of src/, tests left out. */
 function sources(dir = join(import.meta.dirname, '..')): string[] {

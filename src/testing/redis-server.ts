@@ -3,6 +3,8 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisConnection } from '../redis/connection.ts';
+import { parseRedisUrl } from '../redis/url.ts';
 
 /** Test helper: a real redis-server on a free loopback port. */
 export interface TestRedis {
@@ -82,4 +84,17 @@ async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || (child.signalCode !== null && child.signalCode !== 'SIGSTOP')) return;
   child.kill('SIGKILL');
   await once(child, 'exit');
+}
+
+/** A redis-server for one test file and a ready connection to it. */
+export interface TestRedisConnection {
+  server: TestRedis;
+  redis: RedisConnection;
+}
+
+export async function connectTestRedis(options: RedisOptions & { offlineQueueLimit?: number } = {}): Promise<TestRedisConnection> {
+  const server = await startRedis(options);
+  const redis = new RedisConnection({ address: parseRedisUrl(server.url), offlineQueueLimit: options.offlineQueueLimit });
+  await redis.waitReady(5000);
+  return { server, redis };
 }

@@ -8,12 +8,11 @@ import { loadWorkerConfig } from '../config.ts';
 import { LedgerWriter } from '../ledger/writer.ts';
 import { log } from '../log.ts';
 import { ProcessorClient } from '../processor/client.ts';
-import { RedisConnection } from '../redis/connection.ts';
-import { parseRedisUrl } from '../redis/url.ts';
+import type { RedisConnection } from '../redis/connection.ts';
 import { expireHeartbeat, flushAll, heartbeatOf, heartbeatTtlMs, inflightLength, ledgeredCount, pushInflight } from '../store/inspect.ts';
 import { decodeEntry, encodeEntry, type QueuedPayment } from '../store/keys.ts';
 import { record } from '../store/ledger.ts';
-import { startRedis, type TestRedis } from '../testing/redis-server.ts';
+import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { Gate } from './gate.ts';
 import { HealthMonitor } from './health.ts';
 import { Lease, LeaseLost } from './lease.ts';
@@ -32,15 +31,10 @@ let redis: RedisConnection;
 let clock = 0;
 
 before(async () => {
-  redisServer = await startRedis();
-  redis = new RedisConnection({ address: parseRedisUrl(redisServer.url) });
-  await redis.waitReady(5000);
+  ({ server: redisServer, redis } = await connectTestRedis());
   log.configure('CRITICAL', 'test');
 });
-after(async () => {
-  await redis.close();
-  await redisServer.stop();
-});
+after(() => redis.close().then(() => redisServer.stop()));
 beforeEach(async () => {
   await flushAll(redis);
   clock = 1_000_000;

@@ -9,14 +9,13 @@ import { loadWorkerConfig } from '../config.ts';
 import { LedgerWriter } from '../ledger/writer.ts';
 import { log } from '../log.ts';
 import { ProcessorClient } from '../processor/client.ts';
-import { RedisConnection } from '../redis/connection.ts';
+import type { RedisConnection } from '../redis/connection.ts';
 import type { RedisArg } from '../redis/encode.ts';
 import { RedisError } from '../redis/errors.ts';
-import { parseRedisUrl } from '../redis/url.ts';
 import { attemptPin, flushAll, inflightLength, ledgeredCount, pushInflight } from '../store/inspect.ts';
 import { decodeEntry, encodeEntry, keys, type Processor } from '../store/keys.ts';
 import { loadScripts } from '../store/scripts.ts';
-import { startRedis, type TestRedis } from '../testing/redis-server.ts';
+import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { Gate } from './gate.ts';
 import { HealthMonitor } from './health.ts';
 import { processPayment, type WorkerContext } from './payment.ts';
@@ -66,16 +65,11 @@ async function fakeProcessor(behaviour: 'insert-then-500' | '422-then-404' | '50
 let redisServer: TestRedis;
 let redis: RedisConnection;
 before(async () => {
-  redisServer = await startRedis();
-  redis = new RedisConnection({ address: parseRedisUrl(redisServer.url) });
-  await redis.waitReady(5000);
+  ({ server: redisServer, redis } = await connectTestRedis());
   await loadScripts(redis);
   log.configure('CRITICAL', 'test');
 });
-after(async () => {
-  await redis.close();
-  await redisServer.stop();
-});
+after(() => redis.close().then(() => redisServer.stop()));
 beforeEach(async () => {
   await flushAll(redis);
 });
