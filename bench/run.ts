@@ -3,7 +3,7 @@
  * the contest's k6 scenario against :9999, next to the same load against a
  * static nginx location (the floor), with samples of every service, a table
  * and a picture. Results go to bench/results/<timestamp>/; a full run also
- * refreshes bench/latest/ (committed, shown in the README).
+ * refreshes bench/latest/ (committed, shown in docs/benchmarks.md).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

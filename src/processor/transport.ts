@@ -1,7 +1,7 @@
 /**
  * How the worker talks HTTP to a processor. Two interchangeable transports,
  * chosen by PROCESSOR_TRANSPORT: `http` (node:http with a keep-alive Agent) and
- * `fetch` (native fetch). Measured in the README: fetch costs several times the
+ * `fetch` (native fetch). Measured in docs/benchmarks.md: fetch costs several times the
  * CPU per call, and the worker's CPU decides whether it keeps up.
  */
 export type TransportKind = 'http' | 'fetch';
