@@ -52,6 +52,15 @@ describe('make smoke (k6, the contest scenario shortened)', () => {
     assert.equal(score.summary.valid, true);
   });
 
+  test('every service stays inside its memory limit with at least 15% to spare, as its cgroup counts it', () => {
+    for (const name of ['nginx', 'api1', 'api2', 'worker', 'redis']) {
+      const peak = result.memoryPeak[name];
+      const limit = result.memoryLimit[name];
+      assert.equal(typeof peak, 'number', `${name}: cgroup memory peak measured`);
+      assert.ok(peak > 0 && peak <= 0.85 * limit, `${name}: cgroup peak ${peak} bytes, limit ${limit}`);
+    }
+  });
+
   test('the run printed its latency next to the floor (not asserted)', () => {
     assert.equal(typeof result.score.p99_ms, 'number');
     assert.equal(typeof result.floor.p99_ms, 'number');

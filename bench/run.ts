@@ -98,8 +98,8 @@ async function main(): Promise<number> {
     { label: 'stack CPU per accepted payment', value: `${Math.round((stackCpu * 1e6) / Math.max(1, score.accepted))} µs (${stackCpu.toFixed(1)} CPU-s in all)` },
     { label: 'worker CPU per forwarded payment', value: `${Math.round(((sampler.samples.cpuSeconds.worker ?? 0) * 1e6) / Math.max(1, processedAtEnd))} µs` },
     ...services.map((name) => ({
-      label: `${name}: peak RSS (anonymous) / limit, peak CPU, throttled, CPU-s`,
-      value: `${mb(peak(name))} (${mb(peakAnon(name))}) / ${limits.get(name) ? mb(limits.get(name)!) : '-'}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x, ${(sampler.samples.cpuSeconds[name] ?? 0).toFixed(1)}`,
+      label: `${name}: peak RSS (anonymous) / cgroup peak / limit, peak CPU, throttled, CPU-s`,
+      value: `${mb(peak(name))} (${mb(peakAnon(name))}) / ${name in sampler.samples.memoryPeak ? mb(sampler.samples.memoryPeak[name]!) : '-'} / ${limits.get(name) ? mb(limits.get(name)!) : '-'}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x, ${(sampler.samples.cpuSeconds[name] ?? 0).toFixed(1)}`,
     })),
   ];
   const text = table.map((row) => `| ${row.label.padEnd(40)} | ${row.value.padEnd(24)} |`).join('\n');
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     cpu: sampler.samples.cpu,
     table,
   });
-  const result = { mode, duration, vus, score, floor, drainMs, processedAtEnd, k6ExitCode: code, table };
+  const result = { mode, duration, vus, score, floor, drainMs, processedAtEnd, k6ExitCode: code, memoryPeak: sampler.samples.memoryPeak, memoryLimit: Object.fromEntries(limits), table };
   writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
   writeFileSync(join(dir, 'samples.json'), JSON.stringify(sampler.samples));
   writeFileSync(join(dir, 'table.md'), `${title}\n\n| measure | value |\n|---|---|\n${table.map((r) => `| ${r.label} | ${r.value} |`).join('\n')}\n`);

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
 import { inflightLength, queueLength } from '../src/store/inspect.ts';
-import { groupThrottled } from './standin/local/cgroups.ts';
+import { groupMemoryPeak, groupThrottled } from './standin/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
 import { composeVariables, readCompose, workerIds } from './standin/local/compose.ts';
 import { REDIS_SOCKET, serviceProcesses } from './standin/local/stack.ts';
@@ -49,10 +49,12 @@ export interface Samples {
   throttledEnd: Record<string, number>;
   /** CPU-seconds (user + system) each service used between start() and stop(). */
   cpuSeconds: Record<string, number>;
+  /** Each service's cgroup memory peak at stop() (see groupMemoryPeak); absent without a cgroup. */
+  memoryPeak: Record<string, number>;
 }
 
 export class Sampler {
-  readonly samples: Samples = { queue: [], rss: [], anon: [], cpu: [], throttledStart: {}, throttledEnd: {}, cpuSeconds: {} };
+  readonly samples: Samples = { queue: [], rss: [], anon: [], cpu: [], throttledStart: {}, throttledEnd: {}, cpuSeconds: {}, memoryPeak: {} };
   private cpuAtStart = new Map<string, number>();
   private readonly redis: RedisConnection;
   private readonly services: Sampled[];
@@ -96,6 +98,8 @@ export class Sampler {
     for (const s of this.services) {
       this.samples.throttledEnd[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
       this.samples.cpuSeconds[s.name] = (this.lastCpu.get(s.name) ?? 0) - (this.cpuAtStart.get(s.name) ?? 0);
+      const memoryPeak = groupMemoryPeak(s.cgroupDirs);
+      if (memoryPeak !== null) this.samples.memoryPeak[s.name] = memoryPeak;
     }
     if (this.queueVisible) await this.redis.close();
     else this.redis.disconnect();

@@ -121,3 +121,18 @@ export function groupThrottled(dirs: string[]): number | null {
   }
   return null;
 }
+
+/**
+ * The most memory the group has been charged since it was created (v1
+ * memory.max_usage_in_bytes, v2 memory.peak): what the memory limit is held
+ * against, unlike RSS, which also counts the shared file pages of the binary.
+ */
+export function groupMemoryPeak(dirs: string[]): number | null {
+  for (const dir of dirs) {
+    for (const name of ['memory.max_usage_in_bytes', 'memory.peak']) {
+      const file = join(dir, name);
+      if (existsSync(file)) return Number(readFileSync(file, 'utf8').trim());
+    }
+  }
+  return null;
+}
