@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../redis/connection.ts';
-import { Script } from '../redis/script.ts';
 import { inflightOwner, keys, type Processor } from './keys.ts';
 import { hsetPastLimit } from './past-limit.ts';
+import { moveScript } from './queue.ts';
 import { optionalStrings, strings } from './reply.ts';
 import { scanKeys } from './scan.ts';
 
@@ -10,20 +10,6 @@ import { scanKeys } from './scan.ts';
  * payment may have been sent) and the settling marks. An entry stays in the
  * list from take() until the ledger records it (src/store/ledger.ts).
  */
-
-/** Moves every entry of another worker's in-flight list into ours, atomically. */
-export const adoptScript = new Script(
-  'adopt',
-  `#!lua flags=allow-oom
-local out = {}
-while true do
-  local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not entry then break end
-  out[#out + 1] = entry
-end
-return out
-`,
-);
 
 /** Every entry of `worker`'s in-flight list. */
 export async function inflightEntries(redis: RedisConnection, worker: string): Promise<string[]> {
@@ -37,7 +23,7 @@ export async function inflightOwners(redis: RedisConnection): Promise<string[]> 
 
 /** Moves all of `from`'s in-flight list into `to`'s, in one atomic step; returns the entries moved. */
 export async function adoptInflight(redis: RedisConnection, from: string, to: string): Promise<string[]> {
-  return strings(await adoptScript.run(redis, [keys.inflight(from), keys.inflight(to)], []), 'adopt');
+  return strings(await moveScript.run(redis, [keys.inflight(from), keys.inflight(to)], [-1]), 'adopt');
 }
 
 /**

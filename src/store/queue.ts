@@ -26,15 +26,18 @@ return -1
 );
 
 /**
- * Moves up to N entries from the queue into a worker's in-flight list, atomically.
+ * Moves up to ARGV[1] entries (every one when ARGV[1] is negative) from the
+ * tail of one list to the head of another, atomically: take() from the queue
+ * into a worker's in-flight list, and adoption of another worker's list.
  * allow-oom: moving an entry between lists needs no new memory, and a full Redis
  * must not stop the worker from draining the queue into the books.
  */
-export const takeScript = new Script(
-  'take',
+export const moveScript = new Script(
+  'move',
   `#!lua flags=allow-oom
+local limit = tonumber(ARGV[1])
 local out = {}
-for i = 1, tonumber(ARGV[1]) do
+while limit < 0 or #out < limit do
   local entry = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
   if not entry then break end
   out[#out + 1] = entry
@@ -55,7 +58,7 @@ export async function enqueue(redis: RedisConnection, id: string, cents: number,
  * list in one script run (one round trip per batch); none when the queue is empty.
  */
 export async function take(redis: RedisConnection, worker: string, count: number): Promise<string[]> {
-  return strings(await takeScript.run(redis, [keys.queue, keys.inflight(worker)], [count]), 'take');
+  return strings(await moveScript.run(redis, [keys.queue, keys.inflight(worker)], [count]), 'take');
 }
 
 /**

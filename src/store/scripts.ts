@@ -1,11 +1,10 @@
 import type { RedisConnection } from '../redis/connection.ts';
 import type { Script } from '../redis/script.ts';
 import { olderThanScript } from './books.ts';
-import { adoptScript } from './inflight.ts';
 import { recordScript } from './ledger.ts';
 import { hsetScript, setScript } from './past-limit.ts';
 import { purgeScript } from './purge.ts';
-import { enqueueScript, takeScript } from './queue.ts';
+import { enqueueScript, moveScript } from './queue.ts';
 import { foldScript, pruneScript } from './retention.ts';
 import { summaryScript } from './summary.ts';
 
@@ -17,8 +16,7 @@ import { summaryScript } from './summary.ts';
  */
 export const SCRIPTS: readonly Script[] = [
   enqueueScript,
-  takeScript,
-  adoptScript,
+  moveScript,
   recordScript,
   summaryScript,
   foldScript,

@@ -43,9 +43,9 @@ export function decodeHeartbeat(value: string): HeartbeatSeen {
 export async function renewHeartbeat(redis: RedisConnection, worker: string, beat: Heartbeat, leaseMs: number, held: boolean): Promise<{ renewed: boolean; purges: number }> {
   const [renewed, purges] = await Promise.all([
     setPastLimit(redis, keys.worker(worker), encodeHeartbeat(beat), 'PX', leaseMs, ...(held ? ['XX'] : [])),
-    redis.send(['GET', keys.purges]),
+    readPurges(redis),
   ]);
-  return { renewed: renewed === 'OK', purges: integer(purges, 'GET purges') };
+  return { renewed: renewed === 'OK', purges };
 }
 
 /** How many purges there have been: a worker drops what a purge took from its list when this moves. */

@@ -54,7 +54,7 @@ export class Worker {
         let entries = await take(this.ctx.redis, this.id, limit - this.active.size);
         if (entries.length === 0 && this.running) {
           const entry = await waitAndTake(this.blocking, this.id, this.ctx.config.pollTimeoutSeconds).catch(async (err: unknown) => {
-            // Past maxmemory Redis refuses BLMOVE (a script cannot block): poll with the take script instead.
+            // Past maxmemory Redis refuses BLMOVE (a script cannot block): poll with take() instead.
             if (!isOutOfMemory(err)) throw err;
             await sleep(OOM_POLL_MS);
             return null;
