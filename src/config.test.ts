@@ -5,7 +5,7 @@ import { loadApiConfig, loadWorkerConfig } from './config.ts';
 const processors = { DEFAULT_PROCESSOR_URL: 'http://d:8080', FALLBACK_PROCESSOR_URL: 'http://f:8080' };
 
 describe('configuration', () => {
-  test('the seed defaults apply when nothing is set', () => {
+  test('the documented defaults apply when nothing is set', () => {
     const c = loadWorkerConfig(processors);
     assert.equal(c.instance, 'unknown');
     assert.deepEqual(c.redis, { kind: 'tcp', host: 'redis', port: 6379, db: 0 });

@@ -9,7 +9,7 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 export type RoutingPolicy = 'default-only' | 'fallback-when-down';
 
 /**
- * The seed's REDIS_MAX_CONNECTIONS is not read: no process has a pool to bound.
+ * The original design's REDIS_MAX_CONNECTIONS is not read: no process has a pool to bound.
  * An API process keeps one connection and pipelines every command on it; the
  * worker keeps two (one for its blocking queue pop, one pipelined for the rest).
  */
@@ -81,7 +81,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-/** A duration given in seconds (the seed's unit), returned in milliseconds. */
+/** A duration given in seconds (the unit of every duration variable), returned in milliseconds. */
 function secondsAsMs(env: Env, name: string, fallback: number, min: number, max: number): number {
   const text = read(env, name);
   if (text === undefined) return Math.round(fallback * 1000);

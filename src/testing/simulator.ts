@@ -57,15 +57,18 @@ function listeningUrl(child: ChildProcess): Promise<string> {
       reject(new Error(`processor simulator (${MAIN}) ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
     };
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    let answered = false;
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      // Later output is read and dropped, so a full pipe never blocks the simulator.
+      if (answered) return;
       stdout += chunk;
       const line = stdout.split('\n', 2);
       if (line.length < 2) return;
+      answered = true;
       clearTimeout(timer);
       const url = /listening on (http:\/\/\S+)/.exec(line[0]!)?.[1];
       if (url) resolveUrl(url);
       else fail(`printed "${line[0]}" instead of its URL`);
-      // Later output is read and dropped, so a full pipe never blocks the simulator.
     });
     child.once('error', (err) => fail(`could not start: ${err.message}`));
     child.once('exit', (code, signal) => fail(`exited (${code ?? signal}) before listening`));
