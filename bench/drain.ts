@@ -5,6 +5,8 @@
  * environment and CPU/memory limits (a cgroup), per transport. N payments are
  * queued and released once the worker is up; the clock and the worker's CPU
  * (user + system, from /proc) run from then until the ledger holds them all.
+ * After each worker row, its floor: the same transport alone posting as many
+ * payments in the same cgroup (bench/transport-alone.ts).
  *   PAYMENTS=6000 DELAY_MS=20 TRANSPORTS=http,fetch [WORKER_FLAGS=...] node --import tsx bench/drain.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -43,29 +45,40 @@ async function startSimulator(port: number): Promise<ChildProcess> {
   return child;
 }
 
-async function run(transport: string): Promise<string> {
+/** The worker's cgroup: the compose file's limits, or WORKER_CPUS ("none": unlimited). */
+function workerGroup(): { group: ReturnType<typeof createGroup>; cpus: number | null } {
+  const cpus = process.env.WORKER_CPUS === undefined ? spec.cpus : process.env.WORKER_CPUS === 'none' ? null : Number(process.env.WORKER_CPUS);
+  return { group: createGroup(`rinha-drain-${process.pid}`, { cpus, memoryBytes: spec.memoryBytes }), cpus };
+}
+
+/** The worker's node flags: the compose file's, or WORKER_FLAGS to compare (e.g. "--max-old-space-size=48"). */
+function nodeFlags(): string[] {
+  const flags = spec.command.slice(1, -1);
+  return process.env.WORKER_FLAGS === undefined ? flags : process.env.WORKER_FLAGS.split(' ').filter(Boolean);
+}
+
+function row(what: string, transport: string, cpus: number | null, group: ReturnType<typeof createGroup>, seconds: number, cpu: number, rss: string): string {
+  const throttled = 'dirs' in group ? (groupThrottled(group.dirs) ?? 0) : 0;
+  const quota = 'dirs' in group && cpus !== null ? `${cpus} CPU` : 'none';
+  return `| ${what} | ${transport.padEnd(5)} | ${payments} | ${quota} | ${seconds.toFixed(2)} s | ${Math.round(payments / seconds)} | ${Math.round((cpu * 1e6) / payments)} µs | ${rss} | ${throttled} |`;
+}
+
+/** The worker draining the backlog: the clock and its CPU run from the release of the queue until the ledger holds all. */
+async function drain(transport: string, simUrl: string): Promise<string> {
   const redisServer = await startRedis();
   const redis = new RedisConnection({ address: parseRedisUrl(redisServer.url) });
   await redis.waitReady(5000);
-  const simPort = await freePort();
-  const sim = await startSimulator(simPort);
   for (let i = 0; i < payments; i += 500) {
     await Promise.all(Array.from({ length: Math.min(500, payments - i) }, () => enqueue(redis, randomUUID(), 1990, Date.now())));
   }
   // The backlog is set aside until the worker is up, so start-up is not counted.
   await holdBackQueue(redis);
-  const url = `http://127.0.0.1:${simPort}`;
-  const vars = { ...process.env, REDIS_URL: redisServer.url, DEFAULT_PROCESSOR_URL: url, FALLBACK_PROCESSOR_URL: url, PROCESSOR_TRANSPORT: transport };
+  const vars = { ...process.env, REDIS_URL: redisServer.url, DEFAULT_PROCESSOR_URL: simUrl, FALLBACK_PROCESSOR_URL: simUrl, PROCESSOR_TRANSPORT: transport };
   const env = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, substitute(v, vars)]));
   delete env.READY_FILE;
-  // WORKER_CPUS overrides the compose quota ("none": unlimited), to see what a quota costs.
-  const cpus = process.env.WORKER_CPUS === undefined ? spec.cpus : process.env.WORKER_CPUS === 'none' ? null : Number(process.env.WORKER_CPUS);
-  const group = createGroup(`rinha-drain-${process.pid}`, { cpus, memoryBytes: spec.memoryBytes });
-  // WORKER_FLAGS replaces the compose file's node flags, to compare them (e.g. "--max-old-space-size=48").
+  const { group, cpus } = workerGroup();
   const [cmd, ...rest] = spec.command;
-  const script = rest.at(-1)!;
-  const args = process.env.WORKER_FLAGS === undefined ? rest : [...process.env.WORKER_FLAGS.split(' ').filter(Boolean), script];
-  const worker = spawn(cmd === 'node' ? process.execPath : cmd!, args, { cwd: ROOT, env: { ...process.env, ...env, PROCESSOR_TRANSPORT: transport}, stdio: ['ignore', 'inherit', 'inherit'] });
+  const worker = spawn(cmd === 'node' ? process.execPath : cmd!, [...nodeFlags(), rest.at(-1)!], { cwd: ROOT, env: { ...process.env, ...env, PROCESSOR_TRANSPORT: transport }, stdio: ['ignore', 'inherit', 'inherit'] });
   if ('procs' in group) for (const file of group.procs) writeFileSync(file, String(worker.pid));
   await waitUntil('the worker heartbeat', () => hasHeartbeat(redis, env.INSTANCE ?? 'worker'), 10_000);
   const cpuAtStart = cpuSeconds(worker.pid!) ?? NaN;
@@ -80,18 +93,50 @@ async function run(transport: string): Promise<string> {
   const seconds = (Date.now() - startedAt) / 1000;
   if (process.env.DEBUG_STATS) console.log((await commandStats(redis)).split('\n').filter((l) => /calls=\d{3,}/.test(l)).join('\n'));
   const cpu = (cpuSeconds(worker.pid!) ?? NaN) - cpuAtStart;
-  const throttled = 'dirs' in group ? (groupThrottled(group.dirs) ?? 0) : 0;
+  const result = row('worker', transport, cpus, group, seconds, cpu, `${(peakRss / 2 ** 20).toFixed(1)} MB`);
   worker.kill('SIGTERM');
   await once(worker, 'exit');
   if ('dirs' in group) removeGroup(group.dirs);
-  sim.kill('SIGTERM');
   await redis.close();
   await redisServer.stop();
-  const quota = 'dirs' in group && cpus !== null ? `${cpus} CPU` : 'none';
-  return `| ${transport.padEnd(5)} | ${payments} | ${quota} | ${seconds.toFixed(2)} s | ${Math.round(payments / seconds)} | ${Math.round((cpu * 1e6) / payments)} µs | ${(peakRss / 2 ** 20).toFixed(1)} MB | ${throttled} |`;
+  return result;
+}
+
+/**
+ * The floor under the row above: the same transport posting as many payments,
+ * as many at a time, with the same flags in the same cgroup, and nothing else
+ * (bench/transport-alone.ts). What the worker costs beyond it is the queue, the ledger and the bookkeeping.
+ */
+async function transportAlone(transport: string, simUrl: string): Promise<string> {
+  const concurrency = Number(substitute(spec.environment.HTTP_CONNECTION_LIMIT_PER_HOST ?? '100', process.env));
+  const { group, cpus } = workerGroup();
+  const child = spawn(process.execPath, [...nodeFlags(), 'bench/transport-alone.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, URL: simUrl, PAYMENTS: String(payments), CONCURRENCY: String(concurrency), TRANSPORT: transport },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if ('procs' in group) for (const file of group.procs) writeFileSync(file, String(child.pid));
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`bench/transport-alone.ts exited with ${code}`);
+  const { seconds, cpuSeconds: cpu } = JSON.parse(out) as { seconds: number; cpuSeconds: number };
+  const result = row('client alone', transport, cpus, group, seconds, cpu, '');
+  if ('dirs' in group) removeGroup(group.dirs);
+  return result;
 }
 
 console.log(`worker drain: ${payments} queued payments, processor delay ${delayMs} ms, ${process.version}\n`);
-console.log('| transport | payments | worker quota | drain time | payments/s | worker CPU per payment | worker peak RSS | throttled |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const t of transports) console.log(await run(t));
+console.log('| what | transport | payments | worker quota | drain time | payments/s | CPU per payment | peak RSS | throttled |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+const simPort = await freePort();
+const sim = await startSimulator(simPort);
+const simUrl = `http://127.0.0.1:${simPort}`;
+try {
+  for (const t of transports) {
+    console.log(await drain(t, simUrl));
+    console.log(await transportAlone(t, simUrl));
+  }
+} finally {
+  sim.kill('SIGTERM');
+}

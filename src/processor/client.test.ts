@@ -37,6 +37,10 @@ before(async () => {
       const { correlationId } = JSON.parse(body) as { correlationId: string };
       if (correlationId === 'slow') return setTimeout(() => res.writeHead(200).end('{}'), 1000);
       if (correlationId === 'reset') return req.socket.destroy();
+      if (correlationId === 'cut') {
+        res.writeHead(200, { 'Content-Length': '100' }).write('{"correlationId"');
+        return setTimeout(() => req.socket.destroy(), 20);
+      }
       res.writeHead(Number(correlationId)).end('{}');
     });
   });
@@ -82,6 +86,12 @@ for (const kind of ['http', 'fetch'] as TransportKind[]) {
     test('a connection lost after sending is uncertain', async () => {
       const c = client();
       assert.equal((await c.pay('reset', 1990, 0, 1000)).kind, 'uncertain');
+      c.close();
+    });
+
+    test('an answer cut short after its status line is uncertain, not ok', async () => {
+      const c = client();
+      assert.equal((await c.pay('cut', 1990, 0, 1000)).kind, 'uncertain');
       c.close();
     });
 

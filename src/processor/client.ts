@@ -62,7 +62,7 @@ export class ProcessorClient {
   async pay(id: string, cents: number, requestedAtMs: number, timeoutMs: number): Promise<Outcome> {
     const body = `{"correlationId":"${id}","amount":${formatCents(cents)},"requestedAt":"${new Date(requestedAtMs).toISOString()}"}`;
     try {
-      const { status } = await this.transport.request('POST', '/payments', body, timeoutMs);
+      const status = await this.transport.status('POST', '/payments', body, timeoutMs);
       if (status >= 200 && status < 300) return { kind: 'ok' };
       if (status === 422) return { kind: 'duplicate' };
       return { kind: 'failed', reason: `HTTP ${status}`, mayHold: status >= 500 };

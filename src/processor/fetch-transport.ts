@@ -4,7 +4,7 @@ import { transportError, type Transport } from './transport.ts';
 export function fetchTransport(baseUrl: string): Transport {
   const base = baseUrl.replace(/\/+$/, '');
   const json = { 'Content-Type': 'application/json' };
-  return {
+  const transport: Transport = {
     async request(method, path, body, timeoutMs, extraHeaders) {
       const headers = extraHeaders ? withPairs(body === null ? {} : json, extraHeaders) : body === null ? undefined : json;
       try {
@@ -16,8 +16,12 @@ export function fetchTransport(baseUrl: string): Transport {
         throw e.name === 'TimeoutError' ? transportError(undefined, 'timeout') : transportError(e.cause?.code, e.message);
       }
     },
+    async status(method, path, body, timeoutMs) {
+      return (await transport.request(method, path, body, timeoutMs)).status;
+    },
     close() {},
   };
+  return transport;
 }
 
 function withPairs(headers: Record<string, string>, pairs: readonly string[]): Record<string, string> {

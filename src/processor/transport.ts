@@ -19,6 +19,8 @@ export interface Transport {
    * `headers`: extra headers as name, value pairs (the admin token); none on the payment path.
    */
   request(method: Method, path: string, body: string | null, timeoutMs: number, headers?: readonly string[]): Promise<Reply>;
+  /** As request(), for a call whose answer is its status alone (POST /payments): the body is read and dropped. */
+  status(method: Method, path: string, body: string | null, timeoutMs: number): Promise<number>;
   /** Closes idle connections (shutdown, tests). */
   close(): void;
 }
