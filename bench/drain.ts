@@ -5,12 +5,15 @@
  * environment and CPU/memory limits (a cgroup), per transport. N payments are
  * queued and released once the worker is up; the clock and the worker's CPU
  * (user + system, from /proc) run from then until the ledger holds them all.
+ * RATE=300 has the payments arrive at that rate instead (the steady state of a
+ * contest run): the worker's CPU per payment when each is taken on its own.
  * After each worker row, its floor: the same transport alone posting as many
  * payments in the same cgroup (bench/transport-alone.ts).
  *   PAYMENTS=6000 DELAY_MS=20 TRANSPORTS=http,fetch [WORKER_FLAGS=...] node --import tsx bench/drain.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +33,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const payments = Number(process.env.PAYMENTS ?? 6000);
 const delayMs = Number(process.env.DELAY_MS ?? 20);
 const transports = (process.env.TRANSPORTS ?? 'http,fetch').split(',');
+/** RATE: payments arrive at this many per second while the worker runs (a contest run's steady state), instead of a backlog. */
+const rate = process.env.RATE === undefined ? null : Number(process.env.RATE);
 
 const spec = services(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).find((s) => s.name === 'worker')!;
 
@@ -63,16 +68,29 @@ function row(what: string, transport: string, cpus: number | null, group: Return
   return `| ${what} | ${transport.padEnd(5)} | ${payments} | ${quota} | ${seconds.toFixed(2)} s | ${Math.round(payments / seconds)} | ${Math.round((cpu * 1e6) / payments)} µs | ${rss} | ${throttled} |`;
 }
 
+/** Queues PAYMENTS payments at `perSecond`, in 5 ms steps. */
+async function arrive(redis: RedisConnection, perSecond: number): Promise<void> {
+  const startedAt = Date.now();
+  for (let sent = 0; sent < payments; await sleep(5)) {
+    const due = Math.min(payments, Math.ceil(((Date.now() - startedAt) / 1000) * perSecond));
+    const batch: Promise<unknown>[] = [];
+    for (; sent < due; sent++) batch.push(enqueue(redis, randomUUID(), 1990, Date.now()));
+    await Promise.all(batch);
+  }
+}
+
 /** The worker draining the backlog: the clock and its CPU run from the release of the queue until the ledger holds all. */
 async function drain(transport: string, simUrl: string): Promise<string> {
   const redisServer = await startRedis();
   const redis = new RedisConnection({ address: parseRedisUrl(redisServer.url) });
   await redis.waitReady(5000);
-  for (let i = 0; i < payments; i += 500) {
-    await Promise.all(Array.from({ length: Math.min(500, payments - i) }, () => enqueue(redis, randomUUID(), 1990, Date.now())));
+  if (rate === null) {
+    for (let i = 0; i < payments; i += 500) {
+      await Promise.all(Array.from({ length: Math.min(500, payments - i) }, () => enqueue(redis, randomUUID(), 1990, Date.now())));
+    }
+    // The backlog is set aside until the worker is up, so start-up is not counted.
+    await holdBackQueue(redis);
   }
-  // The backlog is set aside until the worker is up, so start-up is not counted.
-  await holdBackQueue(redis);
   const vars = { ...process.env, REDIS_URL: redisServer.url, DEFAULT_PROCESSOR_URL: simUrl, FALLBACK_PROCESSOR_URL: simUrl, PROCESSOR_TRANSPORT: transport };
   const env = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, substitute(v, vars)]));
   delete env.READY_FILE;
@@ -82,18 +100,19 @@ async function drain(transport: string, simUrl: string): Promise<string> {
   if ('procs' in group) for (const file of group.procs) writeFileSync(file, String(worker.pid));
   await waitUntil('the worker heartbeat', () => hasHeartbeat(redis, env.INSTANCE ?? 'worker'), 10_000);
   const cpuAtStart = cpuSeconds(worker.pid!) ?? NaN;
-  await releaseQueue(redis);
   const startedAt = Date.now();
+  const arrivals = rate === null ? releaseQueue(redis) : arrive(redis, rate);
   let peakRss = 0;
   const done = async () => {
     peakRss = Math.max(peakRss, rssBytes(worker.pid!) ?? 0);
     return (await ledgeredCount(redis, 'default')) >= payments;
   };
+  await arrivals;
   await waitUntil(`${payments} payments in the ledger`, done, 120_000);
   const seconds = (Date.now() - startedAt) / 1000;
   if (process.env.DEBUG_STATS) console.log((await commandStats(redis)).split('\n').filter((l) => /calls=\d{3,}/.test(l)).join('\n'));
   const cpu = (cpuSeconds(worker.pid!) ?? NaN) - cpuAtStart;
-  const result = row('worker', transport, cpus, group, seconds, cpu, `${(peakRss / 2 ** 20).toFixed(1)} MB`);
+  const result = row(rate === null ? 'worker' : `worker, ${rate}/s arriving`, transport, cpus, group, seconds, cpu, `${(peakRss / 2 ** 20).toFixed(1)} MB`);
   worker.kill('SIGTERM');
   await once(worker, 'exit');
   if ('dirs' in group) removeGroup(group.dirs);
@@ -135,7 +154,8 @@ const simUrl = `http://127.0.0.1:${simPort}`;
 try {
   for (const t of transports) {
     console.log(await drain(t, simUrl));
-    console.log(await transportAlone(t, simUrl));
+    // The client alone is a backlog's floor: it has no steady-state counterpart.
+    if (rate === null) console.log(await transportAlone(t, simUrl));
   }
 } finally {
   sim.kill('SIGTERM');

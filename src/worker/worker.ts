@@ -44,6 +44,8 @@ export class Worker {
     }
     const limit = this.ctx.config.httpConnectionLimit;
     const batch = Math.min(this.ctx.config.batchSize, limit);
+    // The last take left the queue empty: the next one waits for a payment straight away.
+    let drained = false;
     while (this.running) {
       // Take a whole batch or nothing: one Redis round trip per batch, not one per freed slot.
       if (this.active.size > limit - batch) {
@@ -51,16 +53,10 @@ export class Worker {
         continue;
       }
       try {
-        let entries = await take(this.ctx.redis, this.id, limit - this.active.size);
-        if (entries.length === 0 && this.running) {
-          const entry = await waitAndTake(this.blocking, this.id, this.ctx.config.pollTimeoutSeconds).catch(async (err: unknown) => {
-            // Past maxmemory Redis refuses BLMOVE (a script cannot block): poll with take() instead.
-            if (!isOutOfMemory(err)) throw err;
-            await sleep(OOM_POLL_MS);
-            return null;
-          });
-          entries = entry === null ? [] : [entry];
-        }
+        const free = limit - this.active.size;
+        const entries: string[] = drained ? [] : await take(this.ctx.redis, this.id, free);
+        if (entries.length === 0 && this.running) entries.push(...(await this.waitAndTake(free)));
+        drained = entries.length < free;
         for (const entry of entries) this.start(entry, null);
         // Gather payments for a moment instead of waking per payment: fewer wakeups
         // beside the API on a small machine, and batched Redis and processor calls.
@@ -73,6 +69,32 @@ export class Worker {
         if (isRedisError(err, 'UNCERTAIN')) await this.recover().catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * Waits for a payment (BLMOVE) and takes up to `count` - 1 queued behind it,
+   * in one round trip: both commands leave in one write on the blocking
+   * connection, and Redis runs the take as soon as the wait returns. When the
+   * queue is mostly empty this halves the round trips per payment (measured:
+   * ~120 µs of the worker's CPU each). Entries either command moved are started
+   * whatever the other did: they are in our in-flight list.
+   */
+  private async waitAndTake(count: number): Promise<string[]> {
+    const [waited, taken] = await Promise.allSettled([
+      waitAndTake(this.blocking, this.id, this.ctx.config.pollTimeoutSeconds),
+      take(this.blocking, this.id, count - 1),
+    ]);
+    const entries = [...(waited.status === 'fulfilled' && waited.value !== null ? [waited.value] : []), ...(taken.status === 'fulfilled' ? taken.value : [])];
+    // Past maxmemory Redis refuses BLMOVE (a script cannot block), but the take still runs: poll.
+    const outOfMemory = waited.status === 'rejected' && isOutOfMemory(waited.reason);
+    const failure = taken.status === 'rejected' ? taken.reason : waited.status === 'rejected' && !outOfMemory ? waited.reason : null;
+    if (failure !== null) {
+      // Whatever moved is in our in-flight list: started before the failure is reported.
+      for (const entry of entries) this.start(entry, null);
+      throw failure;
+    }
+    if (outOfMemory && entries.length === 0) await sleep(OOM_POLL_MS);
+    return entries;
   }
 
   /**
