@@ -4,6 +4,9 @@
  * static nginx location (the floor), with samples of every service, a table
  * and a picture. Results go to bench/results/<timestamp>/; a full run also
  * refreshes bench/latest/ (committed, shown in docs/benchmarks.md).
+ * RUNS=n repeats the run n times against the same stack and ends with one line
+ * per run (the table of runs in the README), also written to
+ * bench/results/<timestamp>-series.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,7 +42,18 @@ function runK6(args: string[], env: Record<string, string> = {}): Promise<number
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
-async function main(): Promise<number> {
+/** What one run contributes to a series: k6's exit code and its line in the table of runs. */
+interface RunResult {
+  code: number;
+  row: string;
+}
+
+const SERIES_HEADER = [
+  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+];
+
+async function main(): Promise<RunResult> {
   if ((await httpStatus({ port: 9999 }, '/payments-summary')) !== 200) {
     console.log('the stack is not up: running make up');
     if (spawnSync('make', ['up'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('make up failed');
@@ -132,10 +146,38 @@ async function main(): Promise<number> {
     for (const file of ['table.md', 'report.svg', 'report.html', 'score.json']) copyFileSync(join(dir, file), join(ROOT, 'bench/latest', file));
   }
   console.log(`results: ${dir.replace(ROOT + '/', '')}/ (report.html, table.md, score.json, samples.json)`);
-  return code;
+  const value = (label: string) => table.find((r) => r.label === label)?.value ?? '-';
+  const cells = [
+    new Date(startMs).toISOString().slice(11, 16),
+    ...['p99 (all successful requests)', 'p99 floor (nginx alone)', 'p99 minus floor', 'lag (at teardown)', 'inconsistencies', 'default / fallback', 'queue empty after last request', 'net profit'].map(value),
+    value('stack CPU per accepted payment').split(' (')[0]!,
+    value('worker CPU per forwarded payment'),
+  ];
+  return { code, row: `| ${cells.join(' | ')} |` };
 }
 
-main().then(
+/** RUNS=n: n runs in a row, then their table of runs; exits with the first non-zero k6 code. */
+async function series(runs: number): Promise<number> {
+  const results: RunResult[] = [];
+  for (let i = 1; i <= runs; i++) {
+    if (runs > 1) console.log(`\n==== run ${i} of ${runs}`);
+    results.push(await main());
+  }
+  if (runs > 1) {
+    const text = [...SERIES_HEADER, ...results.map((r) => r.row)].join('\n');
+    const file = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-series.md`);
+    writeFileSync(file, `${text}\n`);
+    console.log(`\n${runs} runs (${file.replace(ROOT + '/', '')}):\n\n${text}\n`);
+  }
+  return results.find((r) => r.code !== 0)?.code ?? 0;
+}
+
+const runs = Number(process.env.RUNS ?? 1);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`RUNS: expected a whole number of runs, 1 or more, got "${process.env.RUNS}"`);
+  process.exit(2);
+}
+series(runs).then(
   (code) => process.exit(code),
   (err) => {
     console.error(`bench failed: ${(err as Error).message}`);
