@@ -136,10 +136,13 @@ export class Worker {
    * processor call. Those taken after it are in the list and go on.
    */
   async dropPurged(): Promise<void> {
+    // Only what was in progress before the list is read: a payment taken meanwhile on the
+    // blocking connection, whose reply may be read first, is in the list, not purged.
+    const inProgress = [...this.active.keys()];
     const listed = new Set(await inflightEntries(this.ctx.redis, this.id));
     let dropped = 0;
-    for (const entry of this.active.keys()) {
-      if (listed.has(entry)) continue;
+    for (const entry of inProgress) {
+      if (listed.has(entry) || !this.active.has(entry)) continue;
       this.ctx.purged.add(entry);
       dropped++;
     }
