@@ -7,7 +7,7 @@
  * (user + system, from /proc) run from then until the ledger holds them all.
  * RATE=300 has the payments arrive at that rate instead (the steady state of a
  * contest run): the worker's CPU per payment when each is taken on its own.
- * After each worker row, its floor: the same transport alone posting as many
+ * After each worker row, the same transport alone posting as many
  * payments in the same cgroup (bench/transport-alone.ts).
  *   PAYMENTS=6000 DELAY_MS=20 TRANSPORTS=http,fetch [WORKER_FLAGS=...] node --import tsx bench/drain.ts
  */
@@ -122,7 +122,7 @@ async function drain(transport: string, simUrl: string): Promise<string> {
 }
 
 /**
- * The floor under the row above: the same transport posting as many payments,
+ * Beside the row above: the same transport posting as many payments,
  * as many at a time, with the same flags in the same cgroup, and nothing else
  * (bench/transport-alone.ts). What the worker costs beyond it is the queue, the ledger and the bookkeeping.
  */
@@ -154,7 +154,7 @@ const simUrl = `http://127.0.0.1:${simPort}`;
 try {
   for (const t of transports) {
     console.log(await drain(t, simUrl));
-    // The client alone is a backlog's floor: it has no steady-state counterpart.
+    // The client alone posts a backlog: it has no steady-state counterpart.
     if (rate === null) console.log(await transportAlone(t, simUrl));
   }
 } finally {

@@ -1,6 +1,6 @@
 /**
- * The floor under the worker's CPU per payment: the processor client alone
- * (the worker's own transport, no Redis, no bookkeeping) posting PAYMENTS
+ * What the worker's HTTP calls cost alone: the processor client (the worker's
+ * own transport, no Redis, no bookkeeping) posting PAYMENTS
  * payments to URL, CONCURRENCY at a time. Started by bench/drain.ts with the
  * worker's node flags inside the worker's cgroup, on the built code (make build);
  * prints one JSON line:

@@ -54,8 +54,8 @@ export class Worker {
       }
       try {
         const free = limit - this.active.size;
-        const entries: string[] = drained ? [] : await take(this.ctx.redis, this.id, free);
-        if (entries.length === 0 && this.running) entries.push(...(await this.waitAndTake(free)));
+        const taken = drained ? [] : await take(this.ctx.redis, this.id, free);
+        const entries = taken.length === 0 && this.running ? await this.waitForPayments(free) : taken;
         drained = entries.length < free;
         for (const entry of entries) this.start(entry, null);
         // Gather payments for a moment instead of waking per payment: fewer wakeups
@@ -79,7 +79,7 @@ export class Worker {
    * ~120 µs of the worker's CPU each). Entries either command moved are started
    * whatever the other did: they are in our in-flight list.
    */
-  private async waitAndTake(count: number): Promise<string[]> {
+  private async waitForPayments(count: number): Promise<string[]> {
     const [waited, taken] = await Promise.allSettled([
       waitAndTake(this.blocking, this.id, this.ctx.config.pollTimeoutSeconds),
       take(this.blocking, this.id, count - 1),
