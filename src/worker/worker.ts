@@ -54,7 +54,7 @@ export class Worker {
       }
       try {
         const free = limit - this.active.size;
-        const taken = drained ? [] : await take(this.ctx.redis, this.id, free);
+        const taken: string[] = drained ? [] : await take(this.ctx.redis, this.id, free);
         const entries = taken.length === 0 && this.running ? await this.waitForPayments(free) : taken;
         drained = entries.length < free;
         for (const entry of entries) this.start(entry, null);
