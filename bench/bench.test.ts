@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCompose, services } from './standin/local/compose.ts';
 
 /**
  * The smoke variant of the contest's k6 scenario against the local stack
@@ -10,6 +11,7 @@ import { join } from 'node:path';
  * so it is printed, not asserted.
  */
 const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'bench/standin/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
+let dir: string;
 let result: Record<string, any>;
 let score: Record<string, any>;
 
@@ -17,8 +19,9 @@ before(() => {
   stack('down');
   stack('up');
   const output = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', 'smoke'], { encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STACK: 'local' } });
-  const dir = /results: (\S+)\//.exec(output)?.[1];
-  assert.ok(dir, `bench/run.ts printed where its results are:\n${output.slice(-2000)}`);
+  const printed = /results: (\S+)\//.exec(output)?.[1];
+  assert.ok(printed, `bench/run.ts printed where its results are:\n${output.slice(-2000)}`);
+  dir = printed;
   result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
   score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8'));
   console.log(output.split('\n').filter((line) => line.startsWith('|')).join('\n'));
@@ -58,6 +61,19 @@ describe('make smoke (k6, the contest scenario shortened)', () => {
       const limit = result.memoryLimit[name];
       assert.equal(typeof peak, 'number', `${name}: cgroup memory peak measured`);
       assert.ok(peak > 0 && peak <= 0.85 * limit, `${name}: cgroup peak ${peak} bytes, limit ${limit}`);
+    }
+  });
+
+  test('no one-second CPU sample shows a service above its CPU quota', () => {
+    const samples = JSON.parse(readFileSync(join(dir, 'samples.json'), 'utf8')) as { cpu: { percent: Record<string, number> }[] };
+    const quota = new Map(services(readCompose('deploy/docker-compose.yml')).map((s) => [s.name, s.cpus]));
+    assert.ok(samples.cpu.length > 5, `${samples.cpu.length} CPU samples`);
+    for (const { percent } of samples.cpu) {
+      for (const [name, value] of Object.entries(percent)) {
+        const cpus = quota.get(name);
+        // A second spans 10 or 11 CFS periods, and /proc counts in 10 ms ticks.
+        if (cpus) assert.ok(value <= 100 * cpus * 1.1 + 2, `${name}: ${value.toFixed(1)}% in one sample, quota ${cpus} CPU`);
+      }
     }
   });
 

@@ -9,6 +9,7 @@ import { REDIS_SOCKET, serviceProcesses } from './standin/local/stack.ts';
 import { containerCpuSeconds, containerPids, socketInside, stackContainers } from './standin/docker/containers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
+const MIN_CPU_SAMPLE_MS = 500;
 
 /**
  * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from
@@ -126,7 +127,9 @@ export class Sampler {
       if (previous !== undefined && this.lastAt > 0) percent[s.name] = (100 * (cpu - previous)) / ((now - this.lastAt) / 1000);
       this.lastCpu.set(s.name, cpu);
     }
-    if (this.lastAt > 0) this.samples.cpu.push({ tMs: now - this.startMs, percent });
+    // /proc counts CPU in 10 ms ticks: the short last interval (stop() comes at any
+    // moment) would turn one tick into tens of percent. It still counts in cpuSeconds.
+    if (this.lastAt > 0 && now - this.lastAt >= MIN_CPU_SAMPLE_MS) this.samples.cpu.push({ tMs: now - this.startMs, percent });
     this.samples.rss.push({ tMs: now - this.startMs, bytes });
     this.samples.anon.push({ tMs: now - this.startMs, bytes: anon });
     this.lastAt = now;
