@@ -17,12 +17,21 @@ import { integers } from './reply.ts';
  * LREM searches from the tail, where take() leaves the oldest entries, which
  * finish first: near O(1) instead of a scan of the in-flight list (8.4 against
  * 1.6 µs of Redis CPU per payment with 200 in flight: make bench-worker DEBUG_STATS=1).
+ * The log, the sums and the HDELs are written once per batch: 31 against 45 µs of
+ * script time per payment (same command).
  */
 export const recordScript = new Script(
   'record',
   `#!lua flags=allow-oom
 local bucketMs, retention = tonumber(ARGV[1]), tonumber(ARGV[2])
-local out = {}
+local out, ids = {}, {}
+-- Written once per batch, not per payment: the log's members (one ZADD per
+-- processor) and the sums per bucket and in all (one HINCRBY per hash field).
+local members, sums = {}, {}
+local function add(k, field, n)
+  sums[k] = sums[k] or {}
+  sums[k][field] = (sums[k][field] or 0) + n
+end
 for i = 3, #ARGV, 6 do
   local id, p, ms, cents, entry, acceptedAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   local fresh = -1
@@ -36,16 +45,29 @@ for i = 3, #ARGV, 6 do
   end
   if fresh == 1 then
     local k = p == 'default' and 5 or 9
-    local bucket = math.floor(tonumber(ms) / bucketMs)
-    redis.call('ZADD', KEYS[k], ms, id .. '|' .. cents)
-    redis.call('HINCRBY', KEYS[k + 1], bucket, 1)
-    redis.call('HINCRBY', KEYS[k + 2], bucket, cents)
-    redis.call('HINCRBY', KEYS[k + 3], 'count', 1)
-    redis.call('HINCRBY', KEYS[k + 3], 'cents', cents)
+    local bucket = string.format('%d', math.floor(tonumber(ms) / bucketMs))
+    members[k] = members[k] or {}
+    table.insert(members[k], ms)
+    table.insert(members[k], id .. '|' .. cents)
+    add(k + 1, bucket, 1)
+    add(k + 2, bucket, tonumber(cents))
+    add(k + 3, 'count', 1)
+    add(k + 3, 'cents', tonumber(cents))
   end
-  redis.call('HDEL', KEYS[3], id)
-  redis.call('HDEL', KEYS[4], id)
+  ids[#ids + 1] = id
   out[#out + 1] = fresh
+end
+-- unpack() is bounded by Lua's C stack: long argument lists go in slices.
+for k, list in pairs(members) do
+  for first = 1, #list, 1000 do redis.call('ZADD', KEYS[k], unpack(list, first, math.min(first + 999, #list))) end
+end
+for k, fields in pairs(sums) do
+  for field, n in pairs(fields) do redis.call('HINCRBY', KEYS[k], field, string.format('%d', n)) end
+end
+for first = 1, #ids, 1000 do
+  local last = math.min(first + 999, #ids)
+  redis.call('HDEL', KEYS[3], unpack(ids, first, last))
+  redis.call('HDEL', KEYS[4], unpack(ids, first, last))
 end
 return out
 `,
