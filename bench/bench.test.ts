@@ -77,6 +77,13 @@ describe('make smoke (k6, the contest scenario shortened)', () => {
     }
   });
 
+  test('the host CPU was sampled every second, busy and stolen shares within 0-100%', () => {
+    const samples = JSON.parse(readFileSync(join(dir, 'samples.json'), 'utf8')) as { cpu: unknown[]; host: { busy: number; steal: number }[] };
+    assert.equal(samples.host.length, samples.cpu.length);
+    for (const { busy, steal } of samples.host) assert.ok(busy >= 0 && steal >= 0 && busy + steal <= 100.001, `busy ${busy}%, steal ${steal}%`);
+    assert.ok(samples.host.some((s) => s.busy > 0), 'a machine running k6 and the stack was busy in some second');
+  });
+
   test('the run printed its latency next to the floor (not asserted)', () => {
     assert.equal(typeof result.score.p99_ms, 'number');
     assert.equal(typeof result.floor.p99_ms, 'number');

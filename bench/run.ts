@@ -9,6 +9,7 @@
  * bench/results/<timestamp>-series.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +20,7 @@ import { STAGES } from './k6/lib/stages.js';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { Sampler } from './sampler.ts';
+import { hostShare, readCpuTicks } from './host-cpu.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const mode = process.argv[2] === 'full' ? 'full' : 'smoke';
@@ -40,6 +42,8 @@ function runK6(args: string[], env: Record<string, string> = {}): Promise<number
   });
 }
 
+const HOST_LABEL = `host CPU (${availableParallelism()} CPUs): busy / stolen by the hypervisor, mean (peak second)`;
+
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 /** What one run contributes to a series: k6's exit code and its line in the table of runs. */
@@ -49,8 +53,8 @@ interface RunResult {
 }
 
 const SERIES_HEADER = [
-  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment | host busy / stolen, mean (peak second) | stolen in the floor run |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
 async function main(): Promise<RunResult> {
@@ -67,7 +71,10 @@ async function main(): Promise<RunResult> {
   const floorHost = process.env.STACK === 'docker' ? containerAddress('nginx') : 'localhost';
   if (!floorHost) throw new Error('the Docker stack has no running nginx: make up');
   console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (${floorHost}:9998)`);
+  const hostBeforeFloor = readCpuTicks();
   await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', `FLOOR_URL=http://${floorHost}:9998/payments`, 'bench/k6/floor.js']);
+  const hostAfterFloor = readCpuTicks();
+  const floorHostShare = hostBeforeFloor && hostAfterFloor ? hostShare(hostBeforeFloor, hostAfterFloor) : null;
   const floor = JSON.parse(readFileSync(join(dir, 'floor.json'), 'utf8')) as { p99_ms: number };
 
   console.log(`\n== ${mode}: ${duration} s, up to ${vus} VUs against :9999`);
@@ -96,6 +103,8 @@ async function main(): Promise<RunResult> {
   const limits = new Map(composeServices(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).map((s) => [s.name, s.memoryBytes]));
   const stackCpu = Object.values(sampler.samples.cpuSeconds).reduce((sum, v) => sum + v, 0);
   const peakCpu = (name: string) => Math.max(0, ...sampler.samples.cpu.map((s) => s.percent[name] ?? 0));
+  const host = sampler.samples.host;
+  const meanPeak = (key: 'busy' | 'steal') => (host.length === 0 ? '-' : `${Math.round(host.reduce((sum, s) => sum + s[key], 0) / host.length)}% (${Math.round(Math.max(...host.map((s) => s[key])))}%)`);
   const table = [
     { label: 'payments sent / accepted', value: `${score.accepted + score.failed} / ${score.accepted}` },
     { label: 'default / fallback', value: `${score.default_count} / ${score.fallback_count}` },
@@ -111,6 +120,9 @@ async function main(): Promise<RunResult> {
     { label: 'queue empty after last request', value: sampler.queueVisible ? `${drainMs} ms` : 'not measured (Redis not reachable)' },
     { label: 'stack CPU per accepted payment', value: `${Math.round((stackCpu * 1e6) / Math.max(1, score.accepted))} µs (${stackCpu.toFixed(1)} CPU-s in all)` },
     { label: 'worker CPU per forwarded payment', value: `${Math.round(((sampler.samples.cpuSeconds.worker ?? 0) * 1e6) / Math.max(1, processedAtEnd))} µs` },
+    // Everything on the machine (k6 and the processors too), per second, as a share of all its CPUs.
+    { label: HOST_LABEL, value: `${meanPeak('busy')} / ${meanPeak('steal')}` },
+    { label: 'host CPU during the floor run: busy / stolen, mean', value: floorHostShare ? `${Math.round(floorHostShare.busy)}% / ${Math.round(floorHostShare.steal)}%` : '-' },
     ...services.map((name) => ({
       label: `${name}: peak RSS (anonymous) / cgroup peak / limit, peak CPU, throttled, CPU-s`,
       value: `${mb(peak(name))} (${mb(peakAnon(name))}) / ${name in sampler.samples.memoryPeak ? mb(sampler.samples.memoryPeak[name]!) : '-'} / ${limits.get(name) ? mb(limits.get(name)!) : '-'}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x, ${(sampler.samples.cpuSeconds[name] ?? 0).toFixed(1)}`,
@@ -152,6 +164,8 @@ async function main(): Promise<RunResult> {
     ...['p99 (all successful requests)', 'p99 floor (nginx alone)', 'p99 minus floor', 'lag (at teardown)', 'inconsistencies', 'default / fallback', 'queue empty after last request', 'net profit'].map(value),
     value('stack CPU per accepted payment').split(' (')[0]!,
     value('worker CPU per forwarded payment'),
+    value(HOST_LABEL),
+    value('host CPU during the floor run: busy / stolen, mean').split(' / ')[1] ?? '-',
   ];
   return { code, row: `| ${cells.join(' | ')} |` };
 }

@@ -6,6 +6,7 @@ import { groupMemoryPeak, groupThrottled } from './standin/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
 import { composeVariables, readCompose, workerIds } from './standin/local/compose.ts';
 import { REDIS_SOCKET, serviceProcesses } from './standin/local/stack.ts';
+import { hostShare, readCpuTicks, type CpuTicks } from './host-cpu.ts';
 import { containerCpuSeconds, containerPids, socketInside, stackContainers } from './standin/docker/containers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -16,7 +17,8 @@ const MIN_CPU_SAMPLE_MS = 500;
  * Redis, and each service's RSS and CPU every second from /proc (nginx's workers
  * count toward nginx), plus how often its cgroup was CPU-throttled. Local services
  * are the processes make up started; with STACK=docker, every process of each
- * container (from its cgroup: docker stats understates Node's memory).
+ * container (from its cgroup: docker stats understates Node's memory). And the
+ * host's own CPU every second: how busy it was and how much the hypervisor stole.
  */
 interface Sampled {
   name: string;
@@ -46,6 +48,8 @@ export interface Samples {
   /** The anonymous part of each service's RSS (see anonBytes). */
   anon: { tMs: number; bytes: Record<string, number> }[];
   cpu: { tMs: number; percent: Record<string, number> }[];
+  /** The whole machine, percent of all its CPUs (see host-cpu.ts). */
+  host: { tMs: number; busy: number; steal: number }[];
   throttledStart: Record<string, number>;
   throttledEnd: Record<string, number>;
   /** CPU-seconds (user + system) each service used between start() and stop(). */
@@ -55,7 +59,7 @@ export interface Samples {
 }
 
 export class Sampler {
-  readonly samples: Samples = { queue: [], rss: [], anon: [], cpu: [], throttledStart: {}, throttledEnd: {}, cpuSeconds: {}, memoryPeak: {} };
+  readonly samples: Samples = { queue: [], rss: [], anon: [], cpu: [], host: [], throttledStart: {}, throttledEnd: {}, cpuSeconds: {}, memoryPeak: {} };
   private cpuAtStart = new Map<string, number>();
   private readonly redis: RedisConnection;
   private readonly services: Sampled[];
@@ -64,6 +68,7 @@ export class Sampler {
   private timers: NodeJS.Timeout[] = [];
   private lastCpu = new Map<string, number>();
   private lastAt = 0;
+  private lastHost: CpuTicks | null = null;
 
   constructor(private readonly startMs: number) {
     const { services, redisSocket } = sampledServices();
@@ -129,7 +134,13 @@ export class Sampler {
     }
     // /proc counts CPU in 10 ms ticks: the short last interval (stop() comes at any
     // moment) would turn one tick into tens of percent. It still counts in cpuSeconds.
-    if (this.lastAt > 0 && now - this.lastAt >= MIN_CPU_SAMPLE_MS) this.samples.cpu.push({ tMs: now - this.startMs, percent });
+    const host = readCpuTicks();
+    if (this.lastAt > 0 && now - this.lastAt >= MIN_CPU_SAMPLE_MS) {
+      this.samples.cpu.push({ tMs: now - this.startMs, percent });
+      const share = host && this.lastHost ? hostShare(this.lastHost, host) : null;
+      if (share) this.samples.host.push({ tMs: now - this.startMs, ...share });
+    }
+    this.lastHost = host;
     this.samples.rss.push({ tMs: now - this.startMs, bytes });
     this.samples.anon.push({ tMs: now - this.startMs, bytes: anon });
     this.lastAt = now;
