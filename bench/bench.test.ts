@@ -84,6 +84,13 @@ describe('make smoke (k6, the contest scenario shortened)', () => {
     assert.ok(samples.host.some((s) => s.busy > 0), 'a machine running k6 and the stack was busy in some second');
   });
 
+  test('a wake-up probe ran beside the floor and beside the run', () => {
+    for (const name of ['floor', 'run']) {
+      const wake = result.wake[name];
+      assert.ok(wake && wake.samples > 100 && wake.p99Ms > 0, `${name}: ${JSON.stringify(wake)}`);
+    }
+  });
+
   test('the run printed its latency next to the floor (not asserted)', () => {
     assert.equal(typeof result.score.p99_ms, 'number');
     assert.equal(typeof result.floor.p99_ms, 'number');

@@ -21,12 +21,16 @@ import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
+import type { WakeDelay } from './wake-probe.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const mode = process.argv[2] === 'full' ? 'full' : 'smoke';
 const duration = Number(process.env.DURATION_SECONDS ?? (mode === 'full' ? 60 : 20));
 const vus = Number(process.env.MAX_REQUESTS ?? (mode === 'full' ? 550 : 150));
-const floorSeconds = mode === 'full' ? 20 : 10;
+// The floor runs the same ramp for as long as the run itself: its p99 is the one of the
+// same load. A 20 s floor reached the peak rate for a third of the time and read lower
+// (docs/benchmarks.md, "How make bench measures").
+const floorSeconds = duration;
 
 function k6Binary(): string {
   const home = join(process.env.HOME ?? '/root', 'go/bin/k6');
@@ -42,6 +46,25 @@ function runK6(args: string[], env: Record<string, string> = {}): Promise<number
   });
 }
 
+/** bench/wake-probe.ts in its own process for `seconds`, beside a k6 run; null if it failed. */
+function wakeProbe(seconds: number): Promise<WakeDelay | null> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['bench/wake-probe.ts', String(seconds)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.on('exit', () => {
+      try {
+        done(JSON.parse(out) as WakeDelay);
+      } catch {
+        done(null);
+      }
+    });
+  });
+}
+
+const wakeCell = (w: WakeDelay | null) => (w ? `${w.p99Ms.toFixed(2)} ms (${w.p999Ms.toFixed(2)} ms)` : '-');
+const WAKE_LABEL = 'wake-up round trip of two idle processes, p99 (p99.9): floor run / this run';
+
 const HOST_LABEL = `host CPU (${availableParallelism()} CPUs): busy / stolen by the hypervisor, mean (peak second)`;
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -53,8 +76,8 @@ interface RunResult {
 }
 
 const SERIES_HEADER = [
-  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment | host busy / stolen, mean (peak second) | stolen in the floor run |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment | host busy / stolen, mean (peak second) | stolen in the floor run | wake-up p99: floor / run |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
 async function main(): Promise<RunResult> {
@@ -72,6 +95,7 @@ async function main(): Promise<RunResult> {
   if (!floorHost) throw new Error('the Docker stack has no running nginx: make up');
   console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (${floorHost}:9998)`);
   const hostBeforeFloor = readCpuTicks();
+  const floorWake = wakeProbe(floorSeconds);
   await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', `FLOOR_URL=http://${floorHost}:9998/payments`, 'bench/k6/floor.js']);
   const hostAfterFloor = readCpuTicks();
   const floorHostShare = hostBeforeFloor && hostAfterFloor ? hostShare(hostBeforeFloor, hostAfterFloor) : null;
@@ -81,7 +105,9 @@ async function main(): Promise<RunResult> {
   const startMs = Date.now();
   const sampler = new Sampler(startMs);
   await sampler.start();
+  const runWake = wakeProbe(duration);
   const code = await runK6([...common, '-e', `DURATION_SECONDS=${duration}`, 'bench/k6/contest.js']);
+  const wake = { floor: await floorWake, run: await runWake };
   const timings = readPaymentTimings(join(dir, 'k6-summary.json'));
 
   // The queue is drained when queue + in-flight first reads zero after the last request.
@@ -122,6 +148,7 @@ async function main(): Promise<RunResult> {
     { label: 'worker CPU per forwarded payment', value: `${Math.round(((sampler.samples.cpuSeconds.worker ?? 0) * 1e6) / Math.max(1, processedAtEnd))} µs` },
     // Everything on the machine (k6 and the processors too), per second, as a share of all its CPUs.
     { label: HOST_LABEL, value: `${meanPeak('busy')} / ${meanPeak('steal')}` },
+    { label: WAKE_LABEL, value: `${wakeCell(wake.floor)} / ${wakeCell(wake.run)}` },
     { label: 'host CPU during the floor run: busy / stolen, mean', value: floorHostShare ? `${Math.round(floorHostShare.busy)}% / ${Math.round(floorHostShare.steal)}%` : '-' },
     ...services.map((name) => ({
       label: `${name}: peak RSS (anonymous) / cgroup peak / limit, peak CPU, throttled, CPU-s`,
@@ -147,7 +174,7 @@ async function main(): Promise<RunResult> {
     cpu: sampler.samples.cpu,
     table,
   });
-  const result = { mode, duration, vus, score, floor, drainMs, processedAtEnd, k6ExitCode: code, memoryPeak: sampler.samples.memoryPeak, memoryLimit: Object.fromEntries(limits), table };
+  const result = { mode, duration, vus, score, floor, wake, drainMs, processedAtEnd, k6ExitCode: code, memoryPeak: sampler.samples.memoryPeak, memoryLimit: Object.fromEntries(limits), table };
   writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
   writeFileSync(join(dir, 'samples.json'), JSON.stringify(sampler.samples));
   writeFileSync(join(dir, 'table.md'), `${title}\n\n| measure | value |\n|---|---|\n${table.map((r) => `| ${r.label} | ${r.value} |`).join('\n')}\n`);
@@ -166,6 +193,7 @@ async function main(): Promise<RunResult> {
     value('worker CPU per forwarded payment'),
     value(HOST_LABEL),
     value('host CPU during the floor run: busy / stolen, mean').split(' / ')[1] ?? '-',
+    wake.floor && wake.run ? `${wake.floor.p99Ms.toFixed(2)} / ${wake.run.p99Ms.toFixed(2)} ms` : '-',
   ];
   return { code, row: `| ${cells.join(' | ')} |` };
 }

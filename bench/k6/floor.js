@@ -2,7 +2,7 @@
 // consistency checker, no purge) against a static nginx location that answers
 // 202 without an upstream. Its p99 is what the load balancer + Docker network
 // cost by themselves, the least the backend's p99 can be. bench/run.ts runs it
-// before each make bench / make smoke (by hand: k6 run -e RESULTS_DIR=<existing dir> bench/k6/floor.js).
+// before each make bench / make smoke, for as long as the run (by hand: k6 run -e RESULTS_DIR=<existing dir> bench/k6/floor.js).
 // Env: FLOOR_URL (default http://localhost:9998/payments), and from lib/config.js
 // DURATION_SECONDS, MAX_REQUESTS, RESULTS_DIR (required).
 // Writes ${RESULTS_DIR}/floor.json: {p99_ms, p50_ms, requests, ...}.
