@@ -174,7 +174,7 @@ async function main(): Promise<RunResult> {
     cpu: sampler.samples.cpu,
     table,
   });
-  const result = { mode, duration, vus, score, floor, wake, drainMs, processedAtEnd, k6ExitCode: code, memoryPeak: sampler.samples.memoryPeak, memoryLimit: Object.fromEntries(limits), table };
+  const result = { mode, startMs, duration, vus, score, floor, wake, drainMs, processedAtEnd, k6ExitCode: code, memoryPeak: sampler.samples.memoryPeak, memoryLimit: Object.fromEntries(limits), table };
   writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
   writeFileSync(join(dir, 'samples.json'), JSON.stringify(sampler.samples));
   writeFileSync(join(dir, 'table.md'), `${title}\n\n| measure | value |\n|---|---|\n${table.map((r) => `| ${r.label} | ${r.value} |`).join('\n')}\n`);
