@@ -65,6 +65,7 @@ function wakeProbe(seconds: number): Promise<WakeDelay | null> {
 const wakeCell = (w: WakeDelay | null) => (w ? `${w.p99Ms.toFixed(2)} ms (${w.p999Ms.toFixed(2)} ms)` : '-');
 const WAKE_LABEL = 'wake-up round trip of two idle processes, p99 (p99.9): floor run / this run';
 
+const FLOOR_HOST_LABEL = 'host CPU during the floor run: busy / stolen, mean';
 const HOST_LABEL = `host CPU (${availableParallelism()} CPUs): busy / stolen by the hypervisor, mean (peak second)`;
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
@@ -149,7 +150,7 @@ async function main(): Promise<RunResult> {
     // Everything on the machine (k6 and the processors too), per second, as a share of all its CPUs.
     { label: HOST_LABEL, value: `${meanPeak('busy')} / ${meanPeak('steal')}` },
     { label: WAKE_LABEL, value: `${wakeCell(wake.floor)} / ${wakeCell(wake.run)}` },
-    { label: 'host CPU during the floor run: busy / stolen, mean', value: floorHostShare ? `${Math.round(floorHostShare.busy)}% / ${Math.round(floorHostShare.steal)}%` : '-' },
+    { label: FLOOR_HOST_LABEL, value: floorHostShare ? `${Math.round(floorHostShare.busy)}% / ${Math.round(floorHostShare.steal)}%` : '-' },
     ...services.map((name) => ({
       label: `${name}: peak RSS (anonymous) / cgroup peak / limit, peak CPU, throttled, CPU-s`,
       value: `${mb(peak(name))} (${mb(peakAnon(name))}) / ${name in sampler.samples.memoryPeak ? mb(sampler.samples.memoryPeak[name]!) : '-'} / ${limits.get(name) ? mb(limits.get(name)!) : '-'}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x, ${(sampler.samples.cpuSeconds[name] ?? 0).toFixed(1)}`,
@@ -192,7 +193,7 @@ async function main(): Promise<RunResult> {
     value('stack CPU per accepted payment').split(' (')[0]!,
     value('worker CPU per forwarded payment'),
     value(HOST_LABEL),
-    value('host CPU during the floor run: busy / stolen, mean').split(' / ')[1] ?? '-',
+    value(FLOOR_HOST_LABEL).split(' / ')[1] ?? '-',
     wake.floor && wake.run ? `${wake.floor.p99Ms.toFixed(2)} / ${wake.run.p99Ms.toFixed(2)} ms` : '-',
   ];
   return { code, row: `| ${cells.join(' | ')} |` };
