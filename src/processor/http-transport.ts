@@ -1,5 +1,8 @@
-import http from 'node:http';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { transportError, TransportError, type Reply, type Transport } from './transport.ts';
+
+// Not `import http from 'node:http'`: see src/http/drain.ts (it would load undici).
+const http = process.getBuiltinModule('node:http');
 
 /**
  * node:http with a keep-alive Agent bounded to `maxSockets` connections.
@@ -18,11 +21,11 @@ export function httpTransport(baseUrl: string, maxSockets: number): Transport {
   const deadlines = new Deadlines();
 
   /** Sends one request; `read` consumes the response and settles the promise. */
-  function send<T>(method: string, path: string, body: string | null, timeoutMs: number, extraHeaders: readonly string[] | undefined, read: (res: http.IncomingMessage, done: (value: T) => void) => void): Promise<T> {
+  function send<T>(method: string, path: string, body: string | null, timeoutMs: number, extraHeaders: readonly string[] | undefined, read: (res: IncomingMessage, done: (value: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const headers = body === null ? ['Host', hostHeader] : ['Host', hostHeader, 'Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body))];
       if (extraHeaders) headers.push(...extraHeaders);
-      const req = http.request({ host, port, method, path: prefix + path, agent, setHost: false, headers: headers as unknown as http.OutgoingHttpHeaders }, (res) => {
+      const req = http.request({ host, port, method, path: prefix + path, agent, setHost: false, headers: headers as unknown as OutgoingHttpHeaders }, (res) => {
         res.on('error', (err: NodeJS.ErrnoException) => reject(transportError(err.code, err.message)));
         res.on('close', () => res.complete || reject(transportError('ECONNRESET', 'response cut short')));
         read(res, (value) => {
@@ -64,10 +67,10 @@ export function httpTransport(baseUrl: string, maxSockets: number): Transport {
 
 /** Requests past their deadline are destroyed with a timeout, checked every 50 ms. */
 class Deadlines {
-  private readonly byRequest = new Map<http.ClientRequest, number>();
+  private readonly byRequest = new Map<ClientRequest, number>();
   private timer: NodeJS.Timeout | null = null;
 
-  add(req: http.ClientRequest, timeoutMs: number): void {
+  add(req: ClientRequest, timeoutMs: number): void {
     this.byRequest.set(req, Date.now() + timeoutMs);
     if (this.timer === null) {
       this.timer = setInterval(() => this.sweep(), 50);
@@ -75,7 +78,7 @@ class Deadlines {
     }
   }
 
-  remove(req: http.ClientRequest): void {
+  remove(req: ClientRequest): void {
     this.byRequest.delete(req);
   }
 
