@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
 import { inflightLength, queueLength } from '../src/store/inspect.ts';
-import { groupMemoryPeak, groupThrottled } from './standin/local/cgroups.ts';
+import { groupMemoryPeak, groupThrottled, resetGroupMemoryPeak } from './standin/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
 import { composeVariables, readCompose, workerIds } from './standin/local/compose.ts';
 import { REDIS_SOCKET, serviceProcesses } from './standin/local/stack.ts';
@@ -54,7 +54,7 @@ export interface Samples {
   throttledEnd: Record<string, number>;
   /** CPU-seconds (user + system) each service used between start() and stop(). */
   cpuSeconds: Record<string, number>;
-  /** Each service's cgroup memory peak at stop() (see groupMemoryPeak); absent without a cgroup. */
+  /** Each service's cgroup memory peak between start() and stop() (since the group began on cgroup v2; see groupMemoryPeak); absent without a cgroup. */
   memoryPeak: Record<string, number>;
 }
 
@@ -85,7 +85,10 @@ export class Sampler {
       this.queueVisible = false;
       console.log(`queue depth not sampled: ${err.message} (set REDIS_URL to reach the stack's Redis)`);
     });
-    for (const s of this.services) this.samples.throttledStart[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
+    for (const s of this.services) {
+      this.samples.throttledStart[s.name] = groupThrottled(s.cgroupDirs) ?? 0;
+      resetGroupMemoryPeak(s.cgroupDirs);
+    }
     this.sampleProcesses();
     this.cpuAtStart = new Map(this.lastCpu);
     this.timers.push(setInterval(() => void this.sampleQueue(), 100), setInterval(() => this.sampleProcesses(), 1000));

@@ -123,9 +123,10 @@ export function groupThrottled(dirs: string[]): number | null {
 }
 
 /**
- * The most memory the group has been charged since it was created (v1
- * memory.max_usage_in_bytes, v2 memory.peak): what the memory limit is held
- * against, unlike RSS, which also counts the shared file pages of the binary.
+ * The most memory the group has been charged since it was created, or since
+ * resetGroupMemoryPeak (v1 memory.max_usage_in_bytes, v2 memory.peak): what the
+ * memory limit is held against, unlike RSS, which also counts the shared file
+ * pages of the binary.
  */
 export function groupMemoryPeak(dirs: string[]): number | null {
   for (const dir of dirs) {
@@ -135,4 +136,25 @@ export function groupMemoryPeak(dirs: string[]): number | null {
     }
   }
   return null;
+}
+
+/**
+ * Starts the group's peak over from its current usage, so that a benchmark run
+ * reports its own peak, not one of an earlier run on the same stack. cgroup v1
+ * only (writing memory.max_usage_in_bytes); v2's memory.peak resets per open
+ * file, so there the peak stays the one since the group was created. Returns
+ * whether it did.
+ */
+export function resetGroupMemoryPeak(dirs: string[]): boolean {
+  for (const dir of dirs) {
+    const file = join(dir, 'memory.max_usage_in_bytes');
+    if (!existsSync(file)) continue;
+    try {
+      writeFileSync(file, '0');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
