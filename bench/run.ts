@@ -193,7 +193,7 @@ async function main(): Promise<RunResult> {
     value('stack CPU per accepted payment').split(' (')[0]!,
     value('worker CPU per forwarded payment'),
     value(HOST_LABEL),
-    value(FLOOR_HOST_LABEL).split(' / ')[1] ?? '-',
+    floorHostShare ? `${Math.round(floorHostShare.steal)}%` : '-',
     wake.floor && wake.run ? `${wake.floor.p99Ms.toFixed(2)} / ${wake.run.p99Ms.toFixed(2)} ms` : '-',
   ];
   return { code, row: `| ${cells.join(' | ')} |` };

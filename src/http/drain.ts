@@ -1,11 +1,7 @@
 import type { RequestListener, Server } from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-// Not `import http from 'node:http'`: importing it as an ES module evaluates its lazy
-// WebSocket exports, which load undici (native fetch): ~13 MB of RSS and ~120 ms of
-// CPU at start in a process that never fetches (measured with process.memoryUsage()).
-const http = process.getBuiltinModule('node:http');
+import { http } from './node-http.ts';
 
 /**
  * An HTTP server that shuts down without failing a request routed to it.

@@ -1,8 +1,6 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { http } from '../http/node-http.ts';
 import { transportError, TransportError, type Reply, type Transport } from './transport.ts';
-
-// Not `import http from 'node:http'`: see src/http/drain.ts (it would load undici).
-const http = process.getBuiltinModule('node:http');
 
 /**
  * node:http with a keep-alive Agent bounded to `maxSockets` connections.
