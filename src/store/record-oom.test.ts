@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { RedisConnection } from '../redis/connection.ts';
 import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
 import { pinAttempt } from './inflight.ts';
-import { attemptPin, heartbeatOf, inflightLength, pushQueued, writeFiller } from './inspect.ts';
+import { attemptPin, heartbeatOf, inflightLength, pushQueued, setMaxMemory, writeFiller } from './inspect.ts';
 import { encodeEntry } from './keys.ts';
 import { record } from './ledger.ts';
 import { take } from './queue.ts';
@@ -23,13 +23,18 @@ before(async () => {
 });
 after(() => redis.close().then(() => server.stop()));
 
-/** Writes filler until Redis answers OOM, so the next denyoom command is refused. */
+/**
+ * Writes filler until Redis answers OOM, then holds it there: Redis shrinks
+ * client buffers on its own timer, which can bring it back under a limit it
+ * only just reached, so the limit drops below what is now used.
+ */
 async function fill(): Promise<void> {
   for (let i = 0; ; i++) {
     try {
       await writeFiller(redis, String(i), 4096);
     } catch (err) {
       assert.match(String(err), /OOM/, 'filling stops only at maxmemory');
+      await setMaxMemory(redis, 1);
       return;
     }
   }
