@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BACKLOG_GONE_DEPTH } from './recovery.ts';
 import { readCompose, services } from './standin/local/compose.ts';
 
 /**
@@ -89,6 +90,15 @@ describe('make smoke (k6, the contest scenario shortened)', () => {
       const wake = result.wake[name];
       assert.ok(wake && wake.samples > 100 && wake.p99Ms > 0, `${name}: ${JSON.stringify(wake)}`);
     }
+  });
+
+  test("the failure window's backlog was measured, and worked off before the run ended", () => {
+    const r = result.recovery;
+    assert.ok(r, 'a recovery window was found in the samples');
+    assert.ok(r.backlog > 0, `backlog ${r.backlog}: default failing must leave payments queued`);
+    assert.notEqual(r.goneAfterMs, null, `the backlog of ${r.backlog} was still there at the end`);
+    assert.ok(r.forwarded >= r.backlog - BACKLOG_GONE_DEPTH, `${r.forwarded} forwarded while a backlog of ${r.backlog} went`);
+    assert.ok(r.workerCpuSeconds > 0, 'the worker used CPU working it off');
   });
 
   test('the run printed its latency next to the floor (not asserted)', () => {

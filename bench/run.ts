@@ -19,6 +19,7 @@ import { readCompose, services as composeServices } from './standin/local/compos
 import { STAGES } from './k6/lib/stages.js';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
+import { forwardedBetween, recoveryAtMs, recoveryCells, recoveryWindow } from './recovery.ts';
 import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
 import type { WakeDelay } from './wake-probe.ts';
@@ -65,6 +66,8 @@ function wakeProbe(seconds: number): Promise<WakeDelay | null> {
 const wakeCell = (w: WakeDelay | null) => (w ? `${w.p99Ms.toFixed(2)} ms (${w.p999Ms.toFixed(2)} ms)` : '-');
 const WAKE_LABEL = 'wake-up round trip of two idle processes, p99 (p99.9): floor run / this run';
 
+const RECOVERY_LABEL = 'failure-window backlog once default recovers: peak (queue + in flight), gone after';
+const DRAIN_LABEL = 'worker working it off: forwarded per second, worker CPU per payment';
 const FLOOR_HOST_LABEL = 'host CPU during the floor run: busy / stolen, mean';
 const HOST_LABEL = `host CPU (${availableParallelism()} CPUs): busy / stolen by the hypervisor, mean (peak second)`;
 
@@ -77,8 +80,8 @@ interface RunResult {
 }
 
 const SERIES_HEADER = [
-  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment | host busy / stolen, mean (peak second) | stolen in the floor run | wake-up p99: floor / run |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment | backlog at recovery | worker working it off | host busy / stolen, mean (peak second) | stolen in the floor run | wake-up p99: floor / run |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
 async function main(): Promise<RunResult> {
@@ -124,6 +127,9 @@ async function main(): Promise<RunResult> {
   const summary = await (await fetch('http://localhost:9999/payments-summary')).json();
   const processedAtEnd = summary.default.totalRequests + summary.fallback.totalRequests;
   const score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8')).summary;
+  const recovery = recoveryWindow(sampler.samples, timings.startedAtMs - startMs + recoveryAtMs(duration));
+  const forwarded = recovery ? await forwardedBetween('http://localhost:9999', startMs + recovery.fromTMs, startMs + recovery.toTMs) : 0;
+  const recoveryCell = recoveryCells(recovery, forwarded);
   const services = Object.keys(sampler.samples.rss[0]?.bytes ?? {});
   const peak = (name: string) => Math.max(0, ...sampler.samples.rss.map((s) => s.bytes[name] ?? 0));
   const peakAnon = (name: string) => Math.max(0, ...sampler.samples.anon.map((s) => s.bytes[name] ?? 0));
@@ -146,6 +152,8 @@ async function main(): Promise<RunResult> {
     { label: 'net profit / ceiling', value: `${score.net_pct_of_ceiling.toFixed(2)}%` },
     { label: 'queue empty after last request', value: sampler.queueVisible ? `${drainMs} ms` : 'not measured (Redis not reachable)' },
     { label: 'stack CPU per accepted payment', value: `${Math.round((stackCpu * 1e6) / Math.max(1, score.accepted))} µs (${stackCpu.toFixed(1)} CPU-s in all)` },
+    { label: RECOVERY_LABEL, value: recoveryCell.backlog },
+    { label: DRAIN_LABEL, value: recoveryCell.drain },
     { label: 'worker CPU per forwarded payment', value: `${Math.round(((sampler.samples.cpuSeconds.worker ?? 0) * 1e6) / Math.max(1, processedAtEnd))} µs` },
     // Everything on the machine (k6 and the processors too), per second, as a share of all its CPUs.
     { label: HOST_LABEL, value: `${meanPeak('busy')} / ${meanPeak('steal')}` },
@@ -175,7 +183,7 @@ async function main(): Promise<RunResult> {
     cpu: sampler.samples.cpu,
     table,
   });
-  const result = { mode, startMs, duration, vus, score, floor, wake, drainMs, processedAtEnd, k6ExitCode: code, memoryPeak: sampler.samples.memoryPeak, memoryLimit: Object.fromEntries(limits), table };
+  const result = { mode, startMs, duration, vus, score, floor, wake, drainMs, recovery: recovery && { ...recovery, forwarded }, processedAtEnd, k6ExitCode: code, memoryPeak: sampler.samples.memoryPeak, memoryLimit: Object.fromEntries(limits), table };
   writeFileSync(join(dir, 'result.json'), JSON.stringify(result, null, 2));
   writeFileSync(join(dir, 'samples.json'), JSON.stringify(sampler.samples));
   writeFileSync(join(dir, 'table.md'), `${title}\n\n| measure | value |\n|---|---|\n${table.map((r) => `| ${r.label} | ${r.value} |`).join('\n')}\n`);
@@ -192,6 +200,8 @@ async function main(): Promise<RunResult> {
     ...['p99 (all successful requests)', 'p99 floor (nginx alone)', 'p99 minus floor', 'lag (at teardown)', 'inconsistencies', 'default / fallback', 'queue empty after last request', 'net profit'].map(value),
     value('stack CPU per accepted payment').split(' (')[0]!,
     value('worker CPU per forwarded payment'),
+    value(RECOVERY_LABEL).replace(' payments,', ','),
+    value(DRAIN_LABEL).split(' (')[0]!,
     value(HOST_LABEL),
     floorHostShare ? `${Math.round(floorHostShare.steal)}%` : '-',
     wake.floor && wake.run ? `${wake.floor.p99Ms.toFixed(2)} / ${wake.run.p99Ms.toFixed(2)} ms` : '-',

@@ -1,0 +1,68 @@
+import { STAGES } from './k6/lib/stages.js';
+import type { Samples } from './sampler.ts';
+
+/**
+ * The contest's failure window (20-40 s) leaves a backlog; at 40 s default
+ * recovers (20 ms delay, no failures) and the worker has to work it off before
+ * the books close. This finds, in a run's samples, how big the backlog was, how
+ * long it took to go, and the worker's CPU over whole sampled seconds around it,
+ * so that CPU can be set against the payments the ledger says were forwarded in
+ * the same seconds.
+ */
+
+/** Queue + in flight at or below this is arrivals, not backlog: ~0.2 s of the test's peak rate. */
+export const BACKLOG_GONE_DEPTH = 100;
+
+/** When default stops failing in a run of `durationSeconds` (stages scale with the run), from k6's start. */
+export function recoveryAtMs(durationSeconds: number): number {
+  const stage = STAGES.find((s, i) => i > 0 && STAGES[i - 1]!.defaultFailure && !s.defaultFailure);
+  if (!stage) throw new Error('bench/k6/lib/stages.js: no stage where default stops failing');
+  return (stage.at * durationSeconds * 1000) / 60;
+}
+
+/** Payments the backend's ledger says were forwarded in [fromMs, toMs] (requestedAt). */
+export async function forwardedBetween(api: string, fromMs: number, toMs: number): Promise<number> {
+  const query = `from=${new Date(fromMs).toISOString()}&to=${new Date(toMs).toISOString()}`;
+  const res = await fetch(`${api}/payments-summary?${query}`);
+  if (!res.ok) throw new Error(`GET /payments-summary?${query}: ${res.status}`);
+  const books = (await res.json()) as Record<'default' | 'fallback', { totalRequests: number }>;
+  return books.default.totalRequests + books.fallback.totalRequests;
+}
+
+export interface RecoveryWindow {
+  /** The most queued + in flight from the last sample before recovery until it went (the worker notices recovery within a health check). */
+  backlog: number;
+  /** From recovery to the first sample at or below BACKLOG_GONE_DEPTH; null: never within the samples. */
+  goneAfterMs: number | null;
+  /** Whole CPU-sampled seconds covering recovery to gone (ms since the run's start): (fromTMs, toTMs]. */
+  fromTMs: number;
+  toTMs: number;
+  workerCpuSeconds: number;
+}
+
+export function recoveryWindow(samples: Pick<Samples, 'queue' | 'cpu'>, recoveryTMs: number, service = 'worker'): RecoveryWindow | null {
+  const before = samples.queue.filter((s) => s.tMs <= recoveryTMs).at(-1);
+  const gone = samples.queue.find((s) => s.tMs > recoveryTMs && s.depth <= BACKLOG_GONE_DEPTH);
+  const cpu = samples.cpu;
+  const from = cpu.filter((s) => s.tMs <= recoveryTMs).length - 1;
+  if (!before || from < 0) return null;
+  const untilTMs = gone?.tMs ?? cpu.at(-1)!.tMs;
+  const toIndex = cpu.findIndex((s) => s.tMs >= untilTMs);
+  const to = toIndex < 0 ? cpu.length - 1 : toIndex;
+  if (to <= from) return null;
+  let workerCpuSeconds = 0;
+  for (let i = from + 1; i <= to; i++) workerCpuSeconds += ((cpu[i]!.percent[service] ?? 0) / 100) * ((cpu[i]!.tMs - cpu[i - 1]!.tMs) / 1000);
+  const backlog = Math.max(...samples.queue.filter((s) => s.tMs >= before.tMs && s.tMs <= untilTMs).map((s) => s.depth));
+  return { backlog, goneAfterMs: gone ? gone.tMs - recoveryTMs : null, fromTMs: cpu[from]!.tMs, toTMs: cpu[to]!.tMs, workerCpuSeconds };
+}
+
+/** The table's two cells: the backlog and when it went; the worker's rate and CPU per payment while it went. */
+export function recoveryCells(window: RecoveryWindow | null, forwarded: number): { backlog: string; drain: string } {
+  if (!window) return { backlog: 'not measured', drain: 'not measured' };
+  const seconds = (window.toTMs - window.fromTMs) / 1000;
+  const gone = window.goneAfterMs === null ? 'not gone by the end' : `gone after ${(window.goneAfterMs / 1000).toFixed(1)} s`;
+  return {
+    backlog: `${window.backlog} payments, ${gone}`,
+    drain: `${Math.round(forwarded / seconds)}/s, ${Math.round((window.workerCpuSeconds * 1e6) / Math.max(1, forwarded))} µs (${forwarded} payments, ${window.workerCpuSeconds.toFixed(2)} CPU-s in ${seconds.toFixed(1)} s)`,
+  };
+}
