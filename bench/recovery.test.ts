@@ -19,12 +19,15 @@ test('the backlog is the depth at recovery, and it is gone at the first sample a
   assert.equal(w.backlog, 50_500);
   // 50,500 falls by 1,000 per 100 ms: 50 samples after 40 s it reads 500, 51 after, under 100.
   assert.equal(w.goneAfterMs, 5_100);
+  assert.equal(w.goneTMs, 45_100);
+  assert.equal(w.peakTMs, 40_000, 'it peaked at recovery');
   assert.ok(samples().queue.find((s) => s.tMs === 40_000 + w.goneAfterMs!)!.depth <= BACKLOG_GONE_DEPTH);
 });
 
 test('the backlog is its peak after recovery, while the worker has not yet noticed it', () => {
   const w = recoveryWindow(samples(1000, 40_500), 40_000)!;
   assert.equal(w.backlog, 53_000);
+  assert.equal(w.peakTMs, 40_500);
   assert.equal(w.goneAfterMs, 5_800);
 });
 
@@ -40,16 +43,17 @@ test('a backlog still there at the last sample is reported as not gone, measured
   const w = recoveryWindow(samples(1), 40_000)!;
   assert.equal(w.goneAfterMs, null);
   assert.equal(w.toTMs, 50_050);
-  assert.match(recoveryCells(w, 1000).backlog, /not gone by the end/);
+  assert.match(recoveryCells(w, { inWindow: 1000, whileFalling: 900 }).backlog, /not gone by the end/);
 });
 
 test('no samples before recovery: nothing measured', () => {
   assert.equal(recoveryWindow(samples(), 20_000), null);
-  assert.deepEqual(recoveryCells(null, 0), { backlog: 'not measured', drain: 'not measured' });
+  assert.deepEqual(recoveryCells(null, { inWindow: 0, whileFalling: 0 }), { backlog: 'not measured', drain: 'not measured' });
 });
 
 test('the cells give the rate and the CPU per payment forwarded in the window', () => {
-  const cells = recoveryCells({ backlog: 5000, goneAfterMs: 2_800, fromTMs: 40_000, toTMs: 44_000, workerCpuSeconds: 1.6 }, 8_000);
-  assert.equal(cells.backlog, '5000 payments, gone after 2.8 s');
-  assert.equal(cells.drain, '2000/s, 200 µs (8000 payments, 1.60 CPU-s in 4.0 s)');
+  const window = { backlog: 5000, peakTMs: 41_000, goneTMs: 43_500, goneAfterMs: 3_500, fromTMs: 39_900, toTMs: 43_900, workerCpuSeconds: 1.6 };
+  const cells = recoveryCells(window, { inWindow: 8_000, whileFalling: 6_000 });
+  assert.equal(cells.backlog, '5000 payments, gone after 3.5 s');
+  assert.equal(cells.drain, '2400/s, 200 µs (6000 payments in the 2.5 s it fell; 8000 and 1.60 worker CPU-s in the 4 s sampled around it)');
 });

@@ -32,7 +32,10 @@ export async function forwardedBetween(api: string, fromMs: number, toMs: number
 export interface RecoveryWindow {
   /** The most queued + in flight from the last sample before recovery until it went (the worker notices recovery within a health check). */
   backlog: number;
-  /** From recovery to the first sample at or below BACKLOG_GONE_DEPTH; null: never within the samples. */
+  /** When the backlog peaked: from then on it falls (ms since the run's start). */
+  peakTMs: number;
+  /** The first sample after recovery at or below BACKLOG_GONE_DEPTH; null: still there at the last sample. */
+  goneTMs: number | null;
   goneAfterMs: number | null;
   /** Whole CPU-sampled seconds covering recovery to gone (ms since the run's start): (fromTMs, toTMs]. */
   fromTMs: number;
@@ -52,17 +55,41 @@ export function recoveryWindow(samples: Pick<Samples, 'queue' | 'cpu'>, recovery
   if (to <= from) return null;
   let workerCpuSeconds = 0;
   for (let i = from + 1; i <= to; i++) workerCpuSeconds += ((cpu[i]!.percent[service] ?? 0) / 100) * ((cpu[i]!.tMs - cpu[i - 1]!.tMs) / 1000);
-  const backlog = Math.max(...samples.queue.filter((s) => s.tMs >= before.tMs && s.tMs <= untilTMs).map((s) => s.depth));
-  return { backlog, goneAfterMs: gone ? gone.tMs - recoveryTMs : null, fromTMs: cpu[from]!.tMs, toTMs: cpu[to]!.tMs, workerCpuSeconds };
+  const peak = samples.queue.filter((s) => s.tMs >= before.tMs && s.tMs <= untilTMs).reduce((a, b) => (b.depth > a.depth ? b : a));
+  return {
+    backlog: peak.depth,
+    peakTMs: peak.tMs,
+    goneTMs: gone?.tMs ?? null,
+    goneAfterMs: gone ? gone.tMs - recoveryTMs : null,
+    fromTMs: cpu[from]!.tMs,
+    toTMs: cpu[to]!.tMs,
+    workerCpuSeconds,
+  };
 }
 
-/** The table's two cells: the backlog and when it went; the worker's rate and CPU per payment while it went. */
-export function recoveryCells(window: RecoveryWindow | null, forwarded: number): { backlog: string; drain: string } {
-  if (!window) return { backlog: 'not measured', drain: 'not measured' };
-  const seconds = (window.toTMs - window.fromTMs) / 1000;
-  const gone = window.goneAfterMs === null ? 'not gone by the end' : `gone after ${(window.goneAfterMs / 1000).toFixed(1)} s`;
+/** What the ledger says was forwarded: in the CPU-sampled seconds, and while the backlog fell (peak to gone, or to the window's end). */
+export interface Forwarded {
+  inWindow: number;
+  whileFalling: number;
+}
+
+/** Asks the ledger for both counts of a window. */
+export async function forwardedIn(api: string, startMs: number, w: RecoveryWindow): Promise<Forwarded> {
+  const [inWindow, whileFalling] = await Promise.all([forwardedBetween(api, startMs + w.fromTMs, startMs + w.toTMs), forwardedBetween(api, startMs + w.peakTMs, startMs + (w.goneTMs ?? w.toTMs))]);
+  return { inWindow, whileFalling };
+}
+
+/**
+ * The table's two cells: the backlog and when it went; the rate while it fell,
+ * and the worker's CPU per payment forwarded in the sampled seconds around it.
+ */
+export function recoveryCells(w: RecoveryWindow | null, forwarded: Forwarded): { backlog: string; drain: string } {
+  if (!w) return { backlog: 'not measured', drain: 'not measured' };
+  const seconds = (w.toTMs - w.fromTMs) / 1000;
+  const falling = ((w.goneTMs ?? w.toTMs) - w.peakTMs) / 1000;
+  const gone = w.goneAfterMs === null ? 'not gone by the end' : `gone after ${(w.goneAfterMs / 1000).toFixed(1)} s`;
   return {
-    backlog: `${window.backlog} payments, ${gone}`,
-    drain: `${Math.round(forwarded / seconds)}/s, ${Math.round((window.workerCpuSeconds * 1e6) / Math.max(1, forwarded))} µs (${forwarded} payments, ${window.workerCpuSeconds.toFixed(2)} CPU-s in ${seconds.toFixed(1)} s)`,
+    backlog: `${w.backlog} payments, ${gone}`,
+    drain: `${Math.round(forwarded.whileFalling / Math.max(0.1, falling))}/s, ${Math.round((w.workerCpuSeconds * 1e6) / Math.max(1, forwarded.inWindow))} µs (${forwarded.whileFalling} payments in the ${falling.toFixed(1)} s it fell; ${forwarded.inWindow} and ${w.workerCpuSeconds.toFixed(2)} worker CPU-s in the ${seconds.toFixed(0)} s sampled around it)`,
   };
 }

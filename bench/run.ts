@@ -19,7 +19,7 @@ import { readCompose, services as composeServices } from './standin/local/compos
 import { STAGES } from './k6/lib/stages.js';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
-import { forwardedBetween, recoveryAtMs, recoveryCells, recoveryWindow } from './recovery.ts';
+import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow } from './recovery.ts';
 import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
 import type { WakeDelay } from './wake-probe.ts';
@@ -67,7 +67,7 @@ const wakeCell = (w: WakeDelay | null) => (w ? `${w.p99Ms.toFixed(2)} ms (${w.p9
 const WAKE_LABEL = 'wake-up round trip of two idle processes, p99 (p99.9): floor run / this run';
 
 const RECOVERY_LABEL = 'failure-window backlog once default recovers: peak (queue + in flight), gone after';
-const DRAIN_LABEL = 'worker working it off: forwarded per second, worker CPU per payment';
+const DRAIN_LABEL = 'worker working it off: forwarded per second while it fell, worker CPU per payment';
 const FLOOR_HOST_LABEL = 'host CPU during the floor run: busy / stolen, mean';
 const HOST_LABEL = `host CPU (${availableParallelism()} CPUs): busy / stolen by the hypervisor, mean (peak second)`;
 
@@ -128,7 +128,7 @@ async function main(): Promise<RunResult> {
   const processedAtEnd = summary.default.totalRequests + summary.fallback.totalRequests;
   const score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8')).summary;
   const recovery = recoveryWindow(sampler.samples, timings.startedAtMs - startMs + recoveryAtMs(duration));
-  const forwarded = recovery ? await forwardedBetween('http://localhost:9999', startMs + recovery.fromTMs, startMs + recovery.toTMs) : 0;
+  const forwarded = recovery ? await forwardedIn('http://localhost:9999', startMs, recovery) : { inWindow: 0, whileFalling: 0 };
   const recoveryCell = recoveryCells(recovery, forwarded);
   const services = Object.keys(sampler.samples.rss[0]?.bytes ?? {});
   const peak = (name: string) => Math.max(0, ...sampler.samples.rss.map((s) => s.bytes[name] ?? 0));
