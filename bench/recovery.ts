@@ -21,7 +21,7 @@ export function recoveryAtMs(durationSeconds: number): number {
 }
 
 /** Payments the backend's ledger says were forwarded in [fromMs, toMs] (requestedAt). */
-export async function forwardedBetween(api: string, fromMs: number, toMs: number): Promise<number> {
+async function forwardedBetween(api: string, fromMs: number, toMs: number): Promise<number> {
   const query = `from=${new Date(fromMs).toISOString()}&to=${new Date(toMs).toISOString()}`;
   const res = await fetch(`${api}/payments-summary?${query}`);
   if (!res.ok) throw new Error(`GET /payments-summary?${query}: ${res.status}`);
