@@ -97,8 +97,10 @@ describe('make smoke (k6, the contest scenario shortened)', () => {
     assert.ok(r, 'a recovery window was found in the samples');
     assert.ok(r.backlog > 0, `backlog ${r.backlog}: default failing must leave payments queued`);
     assert.notEqual(r.goneAfterMs, null, `the backlog of ${r.backlog} was still there at the end`);
-    assert.ok(r.forwarded.whileFalling >= r.backlog - BACKLOG_GONE_DEPTH, `${r.forwarded.whileFalling} forwarded while a backlog of ${r.backlog} went`);
-    assert.ok(r.forwarded.inWindow >= r.forwarded.whileFalling, 'the sampled seconds cover the fall');
+    // The sampled seconds begin before recovery, while both processors failed: every payment of the backlog
+    // but the few still queued when it was called gone reached the ledger inside them.
+    assert.ok(r.forwarded.inWindow >= r.backlog - BACKLOG_GONE_DEPTH, `${r.forwarded.inWindow} forwarded while a backlog of ${r.backlog} went`);
+    assert.ok(r.forwarded.whileFalling > 0 && r.forwarded.whileFalling <= r.forwarded.inWindow, `${r.forwarded.whileFalling} while it fell, ${r.forwarded.inWindow} in the sampled seconds`);
     assert.ok(r.workerCpuSeconds > 0, 'the worker used CPU working it off');
   });
 
