@@ -112,6 +112,7 @@ ifeq ($(STACK),docker)
 	@echo "make up: Docker, deploy/docker-compose.yml ($(or $(STACK_FORCED),a Docker engine with compose v2 answers; STACK=local runs local processes))"
 	@bench/standin/docker/processors.sh up
 	@$(COMPOSE) up -d --build --wait || { echo "make up failed (above); where no registry answers, make docker-ready builds the images first" >&2; exit 1; }
+	@bench/standin/docker/wait-ready.sh $(COMPOSE)
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
 	@echo "stack is up: http://localhost:9999 (stop with make down)"
 else

@@ -22,6 +22,14 @@ describe('deploy/docker-compose.yml', () => {
     assert.ok(memory <= 350 * 2 ** 20, `memory sum ${memory / 2 ** 20}MB`);
   });
 
+  test('no service has a Docker health check (each one costs the container ~33 ms of its CPU quota)', () => {
+    const specs = compose.services as Record<string, Record<string, unknown>>;
+    const checked = Object.entries(specs).filter(([, spec]) => 'healthcheck' in spec).map(([name]) => name);
+    assert.deepEqual(checked, [], 'make up waits for readiness itself: bench/standin/docker/wait-ready.sh');
+    const waits = Object.values(specs).flatMap((spec) => Object.values((spec.depends_on ?? {}) as Record<string, { condition?: string }>).map((d) => d.condition));
+    assert.ok(!waits.includes('service_healthy'), 'depends_on cannot wait for a health check that does not exist');
+  });
+
   test('a service without limits is named, with the rule', () => {
     const broken = structuredClone(compose);
     delete ((broken.services as Record<string, Record<string, unknown>>).redis as Record<string, unknown>).deploy;
