@@ -94,7 +94,7 @@ export function containerAddress(service: string, project = PROJECT): string | n
 /**
  * CPU seconds the container's cgroup has used since it started. Unlike a sum over
  * the processes alive now, it never goes back when a short-lived process (a
- * healthcheck) exits.
+ * `docker exec`) exits.
  */
 export function containerCpuSeconds(container: Container): number | null {
   for (const dir of container.cgroupDirs) {

@@ -12,7 +12,7 @@ if (containers.length === 0) {
   console.log('no container of the stack runs (make up starts it)');
   process.exit(0);
 }
-// CPU from the cgroup (healthcheck processes come and go); the live processes' sum otherwise.
+// CPU from the cgroup (processes exec'd into a container come and go); the live processes' sum otherwise.
 const cpu = (c: (typeof containers)[number]) => containerCpuSeconds(c) ?? containerPids(c).reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
 const before = containers.map(cpu);
 await sleep(1000);
