@@ -48,7 +48,7 @@ test('a backlog still there at the last sample is reported as not gone, measured
 
 test('no samples before recovery: nothing measured', () => {
   assert.equal(recoveryWindow(samples(), 20_000), null);
-  assert.deepEqual(recoveryCells(null, { inWindow: 0, whileFalling: 0 }), { backlog: 'not measured', drain: 'not measured' });
+  assert.deepEqual(recoveryCells(null, { inWindow: 0, whileFalling: 0 }), { backlog: 'not measured', drain: 'not measured', series: ['-', '-'] });
 });
 
 test('the cells give the rate and the CPU per payment forwarded in the window', () => {
@@ -56,4 +56,5 @@ test('the cells give the rate and the CPU per payment forwarded in the window', 
   const cells = recoveryCells(window, { inWindow: 8_000, whileFalling: 6_000 });
   assert.equal(cells.backlog, '5000 payments, gone after 3.5 s');
   assert.equal(cells.drain, '2400/s, 200 µs (6000 payments in the 2.5 s it fell; 8000 and 1.60 worker CPU-s in the 4 s sampled around it)');
+  assert.deepEqual(cells.series, ['5000, gone after 3.5 s', '2400/s, 200 µs'], "a series' row: the same, short");
 });

@@ -82,14 +82,17 @@ export async function forwardedIn(api: string, startMs: number, w: RecoveryWindo
 /**
  * The table's two cells: the backlog and when it went; the rate while it fell,
  * and the worker's CPU per payment forwarded in the sampled seconds around it.
+ * `series`: the same two, short, for a series' row.
  */
-export function recoveryCells(w: RecoveryWindow | null, forwarded: Forwarded): { backlog: string; drain: string } {
-  if (!w) return { backlog: 'not measured', drain: 'not measured' };
+export function recoveryCells(w: RecoveryWindow | null, forwarded: Forwarded): { backlog: string; drain: string; series: [string, string] } {
+  if (!w) return { backlog: 'not measured', drain: 'not measured', series: ['-', '-'] };
   const seconds = (w.toTMs - w.fromTMs) / 1000;
   const falling = ((w.goneTMs ?? w.toTMs) - w.peakTMs) / 1000;
   const gone = w.goneAfterMs === null ? 'not gone by the end' : `gone after ${(w.goneAfterMs / 1000).toFixed(1)} s`;
+  const rate = `${Math.round(forwarded.whileFalling / Math.max(0.1, falling))}/s, ${Math.round((w.workerCpuSeconds * 1e6) / Math.max(1, forwarded.inWindow))} µs`;
   return {
     backlog: `${w.backlog} payments, ${gone}`,
-    drain: `${Math.round(forwarded.whileFalling / Math.max(0.1, falling))}/s, ${Math.round((w.workerCpuSeconds * 1e6) / Math.max(1, forwarded.inWindow))} µs (${forwarded.whileFalling} payments in the ${falling.toFixed(1)} s it fell; ${forwarded.inWindow} and ${w.workerCpuSeconds.toFixed(2)} worker CPU-s in the ${seconds.toFixed(0)} s sampled around it)`,
+    drain: `${rate} (${forwarded.whileFalling} payments in the ${falling.toFixed(1)} s it fell; ${forwarded.inWindow} and ${w.workerCpuSeconds.toFixed(2)} worker CPU-s in the ${seconds.toFixed(0)} s sampled around it)`,
+    series: [`${w.backlog}, ${gone}`, rate],
   };
 }
