@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 
 /**
  * What bench/run.ts needs from k6's summary (k6-summary.json, written by
- * contest.js): latency per second of the payments scenario, from the per-second
- * sub-metrics contest.js asks k6 to keep, and when the payments started and ended.
+ * contest.js; floor-summary.json, by floor.js): latency per second of the payments
+ * scenario, from the per-second sub-metrics both ask k6 to keep (k6/lib/payment.js),
+ * and when the payments started and ended (the run only).
  */
 export interface PaymentTimings {
   perSecond: { second: number; p99Ms: number; p50Ms: number; count: number }[];

@@ -170,6 +170,8 @@ async function main(): Promise<RunResult> {
   // k6 counts seconds from the scenario's start; the samples count from startMs.
   const offset = Math.round((timings.startedAtMs - startMs) / 1000);
   const latency = timings.perSecond.map((s) => ({ ...s, second: s.second + offset }));
+  // The floor's second s is the run's second s of the same ramp.
+  const floorLatency = readPaymentTimings(join(dir, 'floor-summary.json')).perSecond.map((s) => ({ ...s, second: s.second + offset }));
   const title = `make ${mode === 'full' ? 'bench' : 'smoke'}: ${new Date(startMs).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${duration} s, ${vus} VUs`;
   const report = renderReport({
     title,
@@ -178,6 +180,7 @@ async function main(): Promise<RunResult> {
     stages: STAGES.map(({ at, label }) => ({ atSeconds: (at * duration) / 60, label })),
     latency,
     floorP99Ms: floor.p99_ms,
+    floorLatency,
     queue: sampler.samples.queue,
     rss: sampler.samples.rss,
     cpu: sampler.samples.cpu,

@@ -149,6 +149,25 @@ test('without outliers the latency axis just covers the data and the floor', () 
   assert.doesNotMatch(texts(svg).join('\n'), /clipped/);
 });
 
+test("the floor run's p99 per second is drawn as a dashed line through each second, not one flat line", () => {
+  const floorLatency = Array.from({ length: 60 }, (_, s) => ({ second: s, p99Ms: 3 + (s % 4), count: 200 }));
+  const { svg } = renderReport(sample({ floorP99Ms: 6, floorLatency }));
+  const latency = svg.slice(0, svg.indexOf('Queue + in-flight depth'));
+  const dashed = [...latency.matchAll(/<polyline points="([^"]*)"[^>]*stroke="#555"[^>]*stroke-dasharray="6 4"/g)];
+  assert.equal(dashed.length, 1, 'one dashed floor line');
+  assert.equal(dashed[0]![1]!.split(' ').length, 60, 'a point per second');
+  assert.equal(new Set(dashed[0]![1]!.split(' ').map((pt) => pt.split(',')[1])).size, 4, 'it follows the four floor values');
+  assert.doesNotMatch(latency, /<line [^>]*stroke-dasharray="6 4"/, 'no flat floor line');
+  assert.ok(texts(svg).includes('floor p99, all 6 ms'));
+});
+
+test('without the floor per second, the floor p99 is one flat dashed line', () => {
+  const { svg } = renderReport(sample({ floorP99Ms: 6 }));
+  const latency = svg.slice(0, svg.indexOf('Queue + in-flight depth'));
+  assert.match(latency, /<line [^>]*stroke="#555"[^>]*stroke-dasharray="6 4"/);
+  assert.ok(texts(svg).includes('floor p99 6 ms'));
+});
+
 test('percentile is nearest-rank over unsorted values', () => {
   const values = [35, 20, 50, 15, 40];
   assert.equal(percentile(values, 5), 15);

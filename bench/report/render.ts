@@ -12,6 +12,8 @@ export interface ReportInput {
   /** Per second since start, successful payment requests. */
   latency: { second: number; p99Ms: number; p50Ms: number; count: number }[];
   floorP99Ms: number | null;
+  /** The floor run's p99 per second of the same ramp, on the run's seconds; drawn instead of one flat line when given. */
+  floorLatency?: { second: number; p99Ms: number; count: number }[];
   /** Queue + in-flight depth, tMs relative to startMs. */
   queue: { tMs: number; depth: number }[];
   rss: { tMs: number; bytes: Record<string, number> }[];
@@ -147,7 +149,7 @@ function renderSvg(input: ReportInput): string {
   );
 }
 
-/** Latency per second: p99 and p50 lines, the floor p99 dashed, outliers clipped at the top. */
+/** Latency per second: p99 and p50 lines, the floor's p99 dashed (per second when kept), outliers clipped at the top. */
 function latencyChart(input: ReportInput, panel: (i: number, yMax: number) => Panel, xStep: number): string {
   const rows = input.latency.filter((r) => r.count > 0 && r.second >= 0 && finite(r.p99Ms) && finite(r.p50Ms))
     .sort((a, b) => a.second - b.second);
@@ -159,7 +161,11 @@ function latencyChart(input: ReportInput, panel: (i: number, yMax: number) => Pa
   const y = niceScale(Math.max(cap > 0 ? Math.min(highest, cap) : highest, (floor ?? 0) * 1.1, 1));
   const p = panel(0, y.max);
   const parts = [frame(p, 'Latency per second (ms), successful payments', y.ticks, xStep)];
-  if (floor !== null) parts.push(el('line', { x1: p.x, y1: py(p, floor), x2: p.x + p.w, y2: py(p, floor), stroke: '#555', 'stroke-width': 1.2, 'stroke-dasharray': '6 4' }));
+  const floorRows = (input.floorLatency ?? []).filter((r) => r.count > 0 && r.second >= 0 && finite(r.p99Ms)).sort((a, b) => a.second - b.second);
+  const dash = { 'stroke-width': 1.2, 'stroke-dasharray': '6 4' };
+  // The floor's own spikes are clamped to the axis: they are not what the chart is about.
+  if (floorRows.length > 0) parts.push(lines(floorRows.map((r) => [px(p, r.second + 0.5), py(p, Math.min(r.p99Ms, y.max))]), '#555', dash));
+  else if (floor !== null) parts.push(el('line', { x1: p.x, y1: py(p, floor), x2: p.x + p.w, y2: py(p, floor), stroke: '#555', ...dash }));
   const series = (get: (r: (typeof rows)[number]) => number): ([number, number] | null)[] =>
     rows.flatMap((r, k) => {
       const pt: [number, number] = [px(p, r.second + 0.5), py(p, get(r))];
@@ -173,7 +179,7 @@ function latencyChart(input: ReportInput, panel: (i: number, yMax: number) => Pa
   }
   if (rows.length === 0) parts.push(noData(p));
   const entries: LegendEntry[] = [{ label: 'p99', color: '#d62728' }, { label: 'p50', color: '#1f77b4' }];
-  if (floor !== null) entries.push({ label: `floor p99 ${fmt(floor)} ms`, color: '#555', dashed: true });
+  if (floor !== null) entries.push({ label: floorRows.length > 0 ? `floor p99, all ${fmt(floor)} ms` : `floor p99 ${fmt(floor)} ms`, color: '#555', dashed: true });
   parts.push(legend(LEGEND_X, p.y + 10, entries));
   if (clipped.length > 0) {
     const note = [`\u25B2 ${clipped.length} s above ${fmt(y.max)} ms`, `(clipped, max ${fmt(highest)} ms)`];

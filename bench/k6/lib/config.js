@@ -56,16 +56,3 @@ export function paymentsRamp(maxVUs, durationSeconds) {
     stages: [{ target: maxVUs, duration: `${durationSeconds}s` }],
   };
 }
-
-// Latency per second of the run, for the report's chart, without k6's CSV output
-// (writing every sample cost k6 enough CPU to move the floor's p99 from 0.4 to
-// 1.3 ms here). Each payment is tagged with its second; one threshold per second
-// makes k6 keep that sub-metric in the summary.
-export function perSecondThresholds(durationSeconds) {
-  const thresholds = {};
-  for (let second = 0; second <= durationSeconds + 2; second++) {
-    thresholds[`http_req_duration{sec:${second},expected_response:true}`] = ['p(99)>=0'];
-    thresholds[`http_reqs{sec:${second}}`] = ['count>=0'];
-  }
-  return thresholds;
-}
