@@ -1,7 +1,7 @@
 // One payment as the load test posts it, and the thresholds that make k6 keep its
 // latency, shared by contest.js and floor.js: k6 does the same work per request on
 // both sides of "p99 − floor". The per-second tag (the report's latency chart) is
-// not free: a floor run without it read ~2–3 ms lower at p99 (docs/benchmarks.md).
+// not free: a floor run without it read ~2 ms lower at p99 (docs/benchmarks.md).
 import http from 'k6/http';
 import exec from 'k6/execution';
 import { AMOUNT, TIMEOUT } from './config.js';
