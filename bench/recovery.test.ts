@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKLOG_GONE_DEPTH, recoveryCells, recoveryWindow } from './recovery.ts';
+import { STAGES } from './k6/lib/stages.js';
+import { BACKLOG_GONE_DEPTH, recoveryAtMs, recoveryCells, recoveryWindow } from './recovery.ts';
 
 /** A backlog growing by 500 per 100 ms sample until 40 s, then falling by 1,000 per sample; CPU sampled every second. */
 function samples(fallPerSample = 1000, growUntilMs = 40_000) {
@@ -57,4 +58,11 @@ test('the cells give the rate and the CPU per payment forwarded in the window', 
   assert.equal(cells.backlog, '5000 payments, gone after 3.5 s');
   assert.equal(cells.drain, '2400/s, 200 µs (6000 payments in the 2.5 s it fell; 8000 and 1.60 worker CPU-s in the 4 s sampled around it)');
   assert.deepEqual(cells.series, ['5000, gone after 3.5 s', '2400/s, 200 µs'], "a series' row: the same, short");
+});
+
+test("recovery is the contest's 40 s, scaled to the run, and none in a stage table where default never stops failing", () => {
+  assert.equal(recoveryAtMs(60), 40_000);
+  assert.equal(recoveryAtMs(20), (40 * 20 * 1000) / 60);
+  const neverFailing = STAGES.map((s) => ({ ...s, defaultFailure: false }));
+  assert.equal(recoveryAtMs(60, neverFailing), null);
 });

@@ -127,7 +127,8 @@ async function main(): Promise<RunResult> {
   const summary = await (await fetch('http://localhost:9999/payments-summary')).json();
   const processedAtEnd = summary.default.totalRequests + summary.fallback.totalRequests;
   const score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8')).summary;
-  const recovery = recoveryWindow(sampler.samples, timings.startedAtMs - startMs + recoveryAtMs(duration));
+  const recoveryAt = recoveryAtMs(duration);
+  const recovery = recoveryAt === null ? null : recoveryWindow(sampler.samples, timings.startedAtMs - startMs + recoveryAt);
   const forwarded = recovery ? await forwardedIn('http://localhost:9999', startMs, recovery) : { inWindow: 0, whileFalling: 0 };
   const recoveryCell = recoveryCells(recovery, forwarded);
   const services = Object.keys(sampler.samples.rss[0]?.bytes ?? {});
