@@ -74,7 +74,9 @@ describe('make up (local processes)', () => {
     await Promise.all(clients);
     assert.deepEqual([...new Set(statuses)], [202], `statuses: ${JSON.stringify(statuses.filter((s) => s !== 202))}`);
     assert.ok((served.get('api1') ?? 0) > 0 && (served.get('api2') ?? 0) > 0, `served: ${JSON.stringify([...served])}`);
-    assert.ok(!alive(api1.pid), 'api1 stopped');
+    // api1 finishes its drain first (up to 3 s: src/api/main.ts): the clients may be done sooner.
+    for (let i = 0; i < 50 && alive(api1.pid); i++) await sleep(100);
+    assert.ok(!alive(api1.pid), 'api1 stopped within 5 s after the clients finished');
 
     let summary: { default: { totalRequests: number; totalAmount: number }; fallback: { totalRequests: number } } | null = null;
     for (let i = 0; i < 100; i++) {
