@@ -46,6 +46,8 @@ export class Worker {
     const batch = Math.min(this.ctx.config.batchSize, limit);
     // The last take left the queue empty: the next one waits for a payment straight away.
     let drained = false;
+    // An uncertain move may have landed entries in our in-flight list: owed until a recover() succeeds.
+    let recoverOwed = false;
     while (this.running) {
       // Take a whole batch or nothing: one Redis round trip per batch, not one per freed slot.
       if (this.active.size > limit - batch) {
@@ -53,6 +55,10 @@ export class Worker {
         continue;
       }
       try {
+        if (recoverOwed) {
+          await this.recover();
+          recoverOwed = false;
+        }
         const free = limit - this.active.size;
         const taken: string[] = drained ? [] : await take(this.ctx.redis, this.id, free);
         const entries = taken.length === 0 && this.running ? await this.waitForPayments(free) : taken;
@@ -65,8 +71,8 @@ export class Worker {
         if (!this.running) break;
         log.warn('taking from the queue failed', err);
         await sleep(200);
-        // An uncertain move may have landed an entry in our in-flight list: pick it up.
-        if (isRedisError(err, 'UNCERTAIN')) await this.recover().catch(() => undefined);
+        // Picked up at the next turn, and retried there until Redis answers: it may still be down now.
+        if (isRedisError(err, 'UNCERTAIN')) recoverOwed = true;
       }
     }
   }
