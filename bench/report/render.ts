@@ -151,8 +151,10 @@ function renderSvg(input: ReportInput): string {
 
 /** Latency per second: p99 and p50 lines, the floor's p99 dashed (per second when kept), outliers clipped at the top. */
 function latencyChart(input: ReportInput, panel: (i: number, yMax: number) => Panel, xStep: number): string {
-  const rows = input.latency.filter((r) => r.count > 0 && r.second >= 0 && finite(r.p99Ms) && finite(r.p50Ms))
-    .sort((a, b) => a.second - b.second);
+  // Seconds with successful payments and a p99, in order: the run's (with a p50 too) and the floor's.
+  const drawn = <R extends { second: number; count: number; p99Ms: number }>(all: R[], keep: (r: R) => boolean = () => true) =>
+    all.filter((r) => r.count > 0 && r.second >= 0 && finite(r.p99Ms) && keep(r)).sort((a, b) => a.second - b.second);
+  const rows = drawn(input.latency, (r) => finite(r.p50Ms));
   const values = rows.flatMap((r) => [r.p99Ms, r.p50Ms]);
   const highest = maxOf(values);
   // Clamp to 1.5 x the 98th percentile so a single outlier can't flatten the chart.
@@ -161,7 +163,7 @@ function latencyChart(input: ReportInput, panel: (i: number, yMax: number) => Pa
   const y = niceScale(Math.max(cap > 0 ? Math.min(highest, cap) : highest, (floor ?? 0) * 1.1, 1));
   const p = panel(0, y.max);
   const parts = [frame(p, 'Latency per second (ms), successful payments', y.ticks, xStep)];
-  const floorRows = (input.floorLatency ?? []).filter((r) => r.count > 0 && r.second >= 0 && finite(r.p99Ms)).sort((a, b) => a.second - b.second);
+  const floorRows = drawn(input.floorLatency ?? []);
   const dash = { 'stroke-width': 1.2, 'stroke-dasharray': '6 4' };
   // The floor's own spikes are clamped to the axis: they are not what the chart is about.
   if (floorRows.length > 0) parts.push(lines(floorRows.map((r) => [px(p, r.second + 0.5), py(p, Math.min(r.p99Ms, y.max))]), '#555', dash));

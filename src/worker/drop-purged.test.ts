@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis/connection.ts';
 import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { closedGate, interceptSend } from '../testing/worker-doubles.ts';
 import { pushQueued } from '../store/inspect.ts';
 import { encodeEntry } from '../store/keys.ts';
 import { take } from '../store/queue.ts';
@@ -17,9 +18,6 @@ before(async () => {
 });
 after(() => redis.close().then(() => server.stop()));
 
-/** A gate that never opens: a payment started here stays in progress for the whole test. */
-const closedGate = () => ({ acquire: () => new Promise<void>(() => undefined), release() {}, close() {}, isPaused: false, consecutiveFailures: 0 });
-
 test('a payment taken while the purge check reads the in-flight list is not mistaken for a purged one', async () => {
   const workerId = `w-${randomUUID()}`;
   const purged = new Set<string>();
@@ -29,21 +27,15 @@ test('a payment taken while the purge check reads the in-flight list is not mist
   // The read of the in-flight list answers what it held when it ran; before its reply is
   // handled, another take lands a payment there and the worker starts it (as a reply read
   // first on the blocking connection would).
-  const connection = new Proxy(redis, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target) as unknown;
-      if (prop !== 'send' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        const reply = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        if (racing) {
-          racing = false;
-          await pushQueued(redis, [late]);
-          assert.deepEqual(await take(redis, workerId, 1), [late]);
-          await worker.recover();
-        }
-        return reply;
-      };
-    },
+  const connection = interceptSend(redis, async (_args, send) => {
+    const reply = await send();
+    if (racing) {
+      racing = false;
+      await pushQueued(redis, [late]);
+      assert.deepEqual(await take(redis, workerId, 1), [late]);
+      await worker.recover();
+    }
+    return reply;
   });
   const ctx = {
     redis: connection,

@@ -5,10 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisConnection } from '../redis/connection.ts';
 import { RedisError } from '../redis/errors.ts';
 import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
+import { closedGate, interceptSend } from '../testing/worker-doubles.ts';
 import { inflightLength, pushQueued, queueLength } from '../store/inspect.ts';
 import { encodeEntry } from '../store/keys.ts';
 import { loadScripts } from '../store/scripts.ts';
-import { GateClosed } from './gate.ts';
 import type { WorkerContext } from './payment.ts';
 import { Worker } from './worker.ts';
 
@@ -21,18 +21,6 @@ before(async () => {
 });
 after(() => redis.close().then(() => server.stop()));
 
-/** A gate that never opens: a payment started here stays in progress until the worker stops. */
-function closedGate() {
-  const waiting: ((err: Error) => void)[] = [];
-  return {
-    acquire: () => new Promise<void>((_, reject) => waiting.push(reject)),
-    release() {},
-    close: () => waiting.forEach((reject) => reject(new GateClosed())),
-    isPaused: false,
-    consecutiveFailures: 0,
-  };
-}
-
 test('payments an uncertain take moved are started once Redis answers again, though it was still down at the first retry', async () => {
   const workerId = `w-${randomUUID()}`;
   const entries = [1, 2, 3].map(() => encodeEntry(randomUUID(), 1990, Date.now()));
@@ -41,21 +29,15 @@ test('payments an uncertain take moved are started once Redis answers again, tho
   // connection drops before the reply: UNCERTAIN. Then Redis refuses everything for 600 ms,
   // longer than the worker's 200 ms pause before it retries.
   let phase: 'cut' | 'down' | 'up' = 'cut';
-  const connection = new Proxy(redis, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target) as unknown;
-      if (prop !== 'send' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (args: unknown[]) => {
-        if (phase === 'down') throw new RedisError('NOT_SENT', String(args[0]), 'not connected (test)');
-        const reply = await (value as (a: unknown[]) => Promise<unknown>).call(target, args);
-        if (phase === 'cut' && args[0] === 'EVALSHA') {
-          phase = 'down';
-          setTimeout(() => (phase = 'up'), 600);
-          throw new RedisError('UNCERTAIN', 'EVALSHA', 'connection lost after sending (test); it may have run');
-        }
-        return reply;
-      };
-    },
+  const connection = interceptSend(redis, async (args, send) => {
+    if (phase === 'down') throw new RedisError('NOT_SENT', String(args[0]), 'not connected (test)');
+    const reply = await send();
+    if (phase === 'cut' && args[0] === 'EVALSHA') {
+      phase = 'down';
+      setTimeout(() => (phase = 'up'), 600);
+      throw new RedisError('UNCERTAIN', 'EVALSHA', 'connection lost after sending (test); it may have run');
+    }
+    return reply;
   });
   const ctx = {
     redis: connection,
