@@ -4,7 +4,7 @@ import type http from 'node:http';
 import { loadApiConfig, type ApiConfig } from '../config.ts';
 import { log } from '../log.ts';
 import { RedisConnection } from '../redis/connection.ts';
-import { createDrainableServer } from '../http/drain.ts';
+import { createDrainableServer, withdrawSocketPath } from '../http/drain.ts';
 import { createRouter } from './app.ts';
 import { MemoryGuard } from './memory-guard.ts';
 import { loadScripts } from '../store/scripts.ts';
@@ -80,8 +80,10 @@ try {
     cluster.on('exit', (worker, code) => {
       if (code !== 0) log.error(`process ${worker.process.pid} exited with ${code}`);
     });
-    // Each process drains on its own (see src/http/drain.ts); the primary waits for them.
+    // Each process drains on its own (see src/http/drain.ts); the primary, which owns
+    // the socket path, withdraws it first, then waits for them.
     onShutdown(async () => {
+      if (config.socketPath) await withdrawSocketPath(config.socketPath);
       const workers = Object.values(cluster.workers ?? {});
       await Promise.all(workers.map((w) => new Promise((resolve) => (w!.isDead() ? resolve(null) : (w!.once('exit', resolve), w!.process.kill('SIGTERM'))))));
     });
