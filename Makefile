@@ -126,7 +126,7 @@ ifeq ($(STACK),docker)
 	$(COMPOSE) down --remove-orphans $(if $(KEEP),,--volumes)
 	@bench/standin/docker/processors.sh down
 else
-	@$(LOCAL) down
+	@KEEP=$(KEEP) $(LOCAL) down
 endif
 
 ps: $(STACK)-check

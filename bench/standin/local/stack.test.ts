@@ -2,18 +2,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, waitUntil } from './procs.ts';
-import { readState, RUN, type RunningService } from './stack.ts';
+import { readState, REDIS_DATA, RUN, type RunningService } from './stack.ts';
 import { ProcessorClient } from '../../../src/processor/client.ts';
 
 /**
  * `make up` in local mode, end to end: the real nginx, two API processes, the
  * worker and Redis under their cgroup limits, simulators on :8001/:8002.
  */
-const stack = (command: string) => execFileSync(process.execPath, ['--import', 'tsx', 'bench/standin/local/stack.ts', command], { encoding: 'utf8', timeout: 60_000 });
+const stack = (command: string, env: Record<string, string> = {}) =>
+  execFileSync(process.execPath, ['--import', 'tsx', 'bench/standin/local/stack.ts', command], { env: { ...process.env, KEEP: '', ...env }, encoding: 'utf8', timeout: 60_000 });
 /** The two processors on their published ports, through the service's own client. */
 const PROCESSORS = [new ProcessorClient('default', 'http://127.0.0.1:8001', 'fetch', 1, '123'), new ProcessorClient('fallback', 'http://127.0.0.1:8002', 'fetch', 1, '123')] as const;
 let services: RunningService[] = [];
@@ -157,5 +158,15 @@ describe('make up (local processes)', () => {
     const leftovers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('/.run/') || l.includes('dist/api/main.js') || l.includes('dist/worker/main.js') || l.includes('supervise.ts'));
     assert.deepEqual(leftovers, []);
     assert.equal(readState().length, 0);
+    assert.equal(existsSync(REDIS_DATA), false, 'the Redis data went with the stack, as the Docker way drops its volumes');
+  });
+
+  test('make down with KEEP=1 keeps the Redis data for the next make up', () => {
+    mkdirSync(REDIS_DATA, { recursive: true });
+    writeFileSync(join(REDIS_DATA, 'payments.aof.manifest'), '');
+    stack('down', { KEEP: '1' });
+    assert.ok(existsSync(join(REDIS_DATA, 'payments.aof.manifest')), 'kept');
+    stack('down');
+    assert.equal(existsSync(REDIS_DATA), false, 'removed without KEEP');
   });
 });

@@ -19,6 +19,8 @@ import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssByt
 export const ROOT = resolve(import.meta.dirname, '../../..');
 export const RUN = join(ROOT, '.run');
 const STATE = join(RUN, 'state.json');
+/** Redis's append-only file: kept across restarts, removed by make down unless KEEP=1. */
+export const REDIS_DATA = join(RUN, 'redis');
 // A unix socket path must fit in 108 bytes: from a deep checkout, sockets go to /tmp.
 export const SOCKETS = `${RUN}/sockets/api1.sock`.length < 100 ? join(RUN, 'sockets') : `/tmp/rinha-${createHash('sha1').update(ROOT).digest('hex').slice(0, 8)}`;
 const ORDER = ['redis', 'api1', 'api2', 'worker', 'nginx'];
@@ -62,7 +64,7 @@ function variables(): Record<string, string | undefined> {
 
 function commandFor(spec: ServiceSpec): string[] {
   if (spec.name === 'redis') {
-    const conf = localPath(readFileSync(join(ROOT, 'deploy/redis.conf'), 'utf8')).replace(/^dir .*$/m, `dir ${RUN}/redis`);
+    const conf = localPath(readFileSync(join(ROOT, 'deploy/redis.conf'), 'utf8')).replace(/^dir .*$/m, `dir ${REDIS_DATA}`);
     writeFileSync(join(RUN, 'redis.conf'), conf);
     return ['redis-server', join(RUN, 'redis.conf')];
   }
@@ -229,6 +231,9 @@ export async function down(): Promise<void> {
   rmSync(SOCKETS, { recursive: true, force: true });
   rmSync(STATE, { force: true });
   console.log(state.length > 0 ? `stopped ${state.map((s) => s.name).join(', ')}` : 'nothing was running');
+  // As the Docker way drops its volumes: the next make up starts with no payments.
+  if (process.env.KEEP) console.log(`kept the Redis data (${REDIS_DATA})`);
+  else rmSync(REDIS_DATA, { recursive: true, force: true });
 }
 
 export async function ps(): Promise<void> {
