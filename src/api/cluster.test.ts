@@ -1,13 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startApiProcess } from '../testing/api-process.ts';
 import { startRedis, type TestRedis } from '../testing/redis-server.ts';
 
@@ -40,15 +38,10 @@ test('with WORKERS=2 the instance answers, and SIGTERM stops every process clean
 test('with WORKERS=2 on a unix socket, SIGTERM withdraws the socket path and every process exits cleanly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-'));
   const socketPath = join(dir, 'api.sock');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/api/main.ts'], {
-    env: { ...process.env, WORKERS: '2', SOCKET_PATH: socketPath, REDIS_URL: redis.url, INSTANCE: 'cluster-socket' },
-    stdio: 'ignore',
-  });
-  const ready = () => new Promise<number>((resolve) => http.get({ socketPath, path: '/ready' }, (res) => resolve(res.resume().statusCode ?? 0)).on('error', () => resolve(0)));
-  for (let i = 0; i < 150 && (await ready()) !== 200; i++) await sleep(100);
-  assert.equal(await ready(), 200, 'the instance answers on its socket');
-  child.kill('SIGTERM');
-  const [code] = await once(child, 'exit');
+  const onSocket = await startApiProcess({ WORKERS: '2', SOCKET_PATH: socketPath, REDIS_URL: redis.url, INSTANCE: 'cluster-socket' });
+  assert.equal(await onSocket.status('/ready'), 200, 'the instance answers on its socket');
+  onSocket.child.kill('SIGTERM');
+  const [code] = await once(onSocket.child, 'exit');
   assert.equal(existsSync(socketPath), false, 'the socket path is gone');
   assert.equal(code, 0, 'the primary withdrew the path, waited for its processes and exited cleanly');
   rmSync(dir, { recursive: true, force: true });

@@ -35,12 +35,18 @@ function blockUntilExists(file: string, timeoutMs: number): void {
   }
 }
 
+/** A drainable server answering "served" on a unix socket in a fresh directory; `cleanup` removes the directory. */
+async function servedOnSocket() {
+  const dir = mkdtempSync(join(tmpdir(), 'drain-'));
+  const path = join(dir, 'api.sock');
+  const { server, drain } = createDrainableServer((_req, res) => res.end('served'));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  return { dir, path, drain, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 describe('draining a server on a unix socket', () => {
   test('a request queued in the backlog when the drain begins is answered, with Connection: close', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drain-'));
-    const path = join(dir, 'api.sock');
-    const { server, drain } = createDrainableServer((_req, res) => res.end('served'));
-    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const { dir, path, drain, cleanup } = await servedOnSocket();
     const client = spawn(process.execPath, ['-e', CLIENT, path, join(dir, 'sent')], { stdio: ['ignore', 'pipe', 'inherit'] });
     let answer = '';
     client.stdout.on('data', (chunk: Buffer) => (answer += chunk));
@@ -50,24 +56,21 @@ describe('draining a server on a unix socket', () => {
     const drained = drain(2_000);
     await exited;
     await drained;
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
     assert.match(answer, /^HTTP\/1\.1 200 /, `the client got: ${answer}`);
     assert.match(answer, /\r\nConnection: close\r\n/i, 'the balancer is told to drop the connection');
     assert.match(answer, /served$/);
   });
 
   test('once the drain begins the socket path is gone: a new connection fails before anything is sent', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drain-'));
-    const path = join(dir, 'api.sock');
-    const { server, drain } = createDrainableServer((_req, res) => res.end('served'));
-    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const { path, drain, cleanup } = await servedOnSocket();
     const drained = drain(2_000);
     const refused = await new Promise<string>((resolve) => {
       const socket = net.connect(path, () => resolve('connected'));
       socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
     });
     await drained;
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
     assert.equal(refused, 'ENOENT', 'a balancer gets ENOENT and tries the other instance');
   });
 });
