@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../src/testing/redis-server.ts';
+import { BODY_LIMIT_BYTES } from '../../src/api/payments.ts';
 
 /**
  * deploy/nginx.conf, run for real on free ports in front of stand-in APIs on its
@@ -72,7 +73,18 @@ function assertJsonError(res: Response, text: string, status: number, message: R
 describe('nginx answers its own errors in JSON', () => {
   test('a body over the limit gets a JSON 413', async () => {
     const res = await fetch(`${base}/payments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(20_000) });
-    assertJsonError(res, await res.text(), 413, /at most 8192 bytes/);
+    assertJsonError(res, await res.text(), 413, /at most 4096 bytes/);
+  });
+
+  test("a body one byte over the API's limit is refused by nginx with the API's own message", async () => {
+    await stubApis((_req, res) => res.writeHead(202).end('{}'));
+    try {
+      const body = 'x'.repeat(BODY_LIMIT_BYTES + 1);
+      const res = await fetch(`${base}/payments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      assertJsonError(res, await res.text(), 413, new RegExp(`at most ${BODY_LIMIT_BYTES} bytes`));
+    } finally {
+      await stopStubs();
+    }
   });
 
   test('Expect: 100-continue with a Content-Length over the limit gets the JSON 413, not 100 first', async () => {
@@ -92,7 +104,7 @@ describe('nginx answers its own errors in JSON', () => {
     assert.equal(outcome.continued, false);
     assert.equal(outcome.status, 413);
     assert.match(outcome.type, /application\/json/);
-    assert.match(JSON.parse(outcome.body).error, /at most 8192 bytes/);
+    assert.match(JSON.parse(outcome.body).error, /at most 4096 bytes/);
   });
 
   test('an API that does not answer in time gets a JSON 504', { timeout: 20_000 }, async () => {
