@@ -47,6 +47,12 @@ describe('configuration', () => {
     assert.deepEqual(loadWorkerConfig({ ...processors, REDIS_MAX_CONNECTIONS: '500' }), loadWorkerConfig(processors), 'the worker read it');
   });
 
+  test('PURGE_TOKEN is read by the API, and a blank one leaves purge open', () => {
+    assert.equal(loadApiConfig({ PURGE_TOKEN: ' s3cret ' }).purgeToken, 's3cret');
+    assert.equal(loadApiConfig({ PURGE_TOKEN: '' }).purgeToken, null, 'compose passes ${PURGE_TOKEN:-}, blank when unset');
+    assert.equal(loadApiConfig({}).purgeToken, null);
+  });
+
   test('the per-host limit never exceeds the total limit', () => {
     const c = loadWorkerConfig({ ...processors, HTTP_CONNECTION_LIMIT: '10', HTTP_CONNECTION_LIMIT_PER_HOST: '50' });
     assert.equal(c.httpConnectionLimitPerHost, 10);

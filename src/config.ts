@@ -32,6 +32,8 @@ export interface ApiConfig extends CommonConfig {
   processorAdminToken: string | null;
   /** Unlocks /consistency-check?deep=1 and the payment ids in the report; null: deep mode off. */
   consistencyToken: string | null;
+  /** When set, POST /purge-payments needs it in X-Purge-Token (PURGE_TOKEN); null: purge is open. */
+  purgeToken: string | null;
   /** POST /payments answers 503 once Redis's used_memory passes this share of maxmemory (REDIS_MEMORY_REFUSE_AT, percent). */
   memoryRefuseAt: number;
 }
@@ -136,6 +138,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     processors: hasProcessors ? { default: httpUrl(env, 'DEFAULT_PROCESSOR_URL'), fallback: httpUrl(env, 'FALLBACK_PROCESSOR_URL') } : null,
     processorAdminToken: read(env, 'PROCESSOR_ADMIN_TOKEN') ?? null,
     consistencyToken: read(env, 'CONSISTENCY_TOKEN') ?? null,
+    purgeToken: read(env, 'PURGE_TOKEN') ?? null,
     memoryRefuseAt: integer(env, 'REDIS_MEMORY_REFUSE_AT', 90, 1, 100) / 100,
   };
 }

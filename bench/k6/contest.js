@@ -110,7 +110,8 @@ export function setup() {
   }
 
   // 4. The backend's purge is optional in the contest: warn, don't stop.
-  const purge = http.post(`${CONFIG.backend}/purge-payments`, null, { timeout: '5s', tags: { endpoint: 'setup' } });
+  const purgeHeaders = CONFIG.purgeToken === undefined ? {} : { 'X-Purge-Token': CONFIG.purgeToken };
+  const purge = http.post(`${CONFIG.backend}/purge-payments`, null, { headers: purgeHeaders, timeout: '5s', tags: { endpoint: 'setup' } });
   if (purge.status < 200 || purge.status > 299) {
     console.warn(`backend POST /purge-payments answered HTTP ${purge.status}; continuing without a purge`);
   }

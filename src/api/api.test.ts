@@ -221,3 +221,43 @@ describe('routing and the other endpoints', () => {
     assert.equal(res.status, 200);
   });
 });
+
+describe('with PURGE_TOKEN set, purge needs X-Purge-Token', () => {
+  let guarded: Stack;
+  before(async () => {
+    guarded = await startStack({ purgeToken: 's3cret' });
+  });
+  after(async () => {
+    await guarded.close();
+  });
+
+  async function pay(): Promise<void> {
+    const res = await fetch(`${guarded.api}/payments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ correlationId: randomUUID(), amount: 1 }) });
+    assert.equal(res.status, 202);
+  }
+
+  async function purgeWith(headers: Record<string, string>) {
+    const res = await fetch(`${guarded.api}/purge-payments`, { method: 'POST', headers });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  test('a purge without the header, or with another token, answers 401 naming the header and removes nothing', async () => {
+    await pay();
+    const queued = await queueLength(guarded.redis);
+    for (const headers of [{}, { 'X-Purge-Token': 'guess' }, { 'X-Purge-Token': 's3cre' }] as Record<string, string>[]) {
+      const refused = await purgeWith(headers);
+      assert.equal(refused.status, 401, JSON.stringify(headers));
+      assert.match(String(refused.body.error), /X-Purge-Token header to match PURGE_TOKEN/);
+    }
+    assert.equal(await queueLength(guarded.redis), queued, 'the payment is still queued');
+    assert.ok(queued >= 1);
+  });
+
+  test('a purge with the matching token empties the store', async () => {
+    await pay();
+    const res = await purgeWith({ 'X-Purge-Token': 's3cret' });
+    assert.equal(res.status, 200);
+    assert.equal(await queueLength(guarded.redis), 0);
+    assert.equal(await acceptedCount(guarded.redis), 0);
+  });
+});

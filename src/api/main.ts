@@ -31,6 +31,7 @@ async function start(config: ApiConfig): Promise<void> {
   const router = createRouter(redis, {
     instance: config.instance,
     memory,
+    purgeToken: config.purgeToken,
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
   });
   // X-Instance tells which instance answered: for debugging and for the balancing test.

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiConfig } from '../config.ts';
 import { storeError } from '../api/store-error.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import type { Handler } from '../http/router.ts';
+import { tokenMatches } from '../http/token.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { buildReport, type Report } from './report.ts';
 
@@ -47,11 +47,4 @@ export function consistencyRoute(redis: RedisConnection, config: ApiConfig): Han
 /** The report without the correlationIds of payments still in progress. */
 function withoutIds(report: Report): Report {
   return { ...report, sentNotProcessed: { ...report.sentNotProcessed, sample: [] } };
-}
-
-/** Compared through digests: equal lengths, so timingSafeEqual tells nothing about the token. */
-function tokenMatches(expected: string | null, given: string | string[] | undefined): boolean {
-  if (expected === null || typeof given !== 'string') return false;
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(expected), digest(given));
 }

@@ -52,6 +52,8 @@ export interface StackOptions {
   refuseAt?: number;
   /** How often the API reads Redis's memory figures (1 s in production). */
   memoryReadMs?: number;
+  /** The API's PURGE_TOKEN; unset: purge is open. */
+  purgeToken?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -66,7 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startSimulator({ fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
   ]);
   const server = http.createServer({ keepAlive: true });
-  createRouter(redis, { instance: 'test', memory }).attach(server);
+  createRouter(redis, { instance: 'test', memory, purgeToken: options.purgeToken }).attach(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

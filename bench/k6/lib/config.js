@@ -25,6 +25,8 @@ export const CONFIG = {
     fallback: stripSlash(envString('FALLBACK_PROCESSOR_URL', 'http://localhost:8002')),
   },
   token: envString('PROCESSOR_TOKEN', '123'),
+  // The backend's PURGE_TOKEN, sent as X-Purge-Token when set (the contest sends none).
+  purgeToken: envString('PURGE_TOKEN', undefined),
   // The token the official processor starts with; used only to switch to PROCESSOR_TOKEN.
   initialToken: envString('PROCESSOR_INITIAL_TOKEN', '123'),
   duration: envNumber('DURATION_SECONDS', 60),
