@@ -28,7 +28,8 @@ before(async () => {
     })
     .on('GET', '/bug', () => {
       throw new Error('secret internals');
-    });
+    })
+    .on('POST', '/only-post', (_req, res) => sendJson(res, 200, {}));
   server = http.createServer();
   router.attach(server);
   server.listen(0, '127.0.0.1');
@@ -91,8 +92,23 @@ describe('Router', () => {
   test('a known path with another method is a 405 that lists the allowed ones in Allow', async () => {
     const answer = await request('DELETE', '/echo');
     assert.equal(answer.status, 405);
-    assert.equal(answer.headers.allow, 'GET, POST');
-    assert.deepEqual(answer.body, { error: 'DELETE not allowed on /echo; use GET, POST' });
+    assert.equal(answer.headers.allow, 'GET, HEAD, POST');
+    assert.deepEqual(answer.body, { error: 'DELETE not allowed on /echo; use GET, HEAD, POST' });
+  });
+
+  test("HEAD is answered by the path's GET handler: its status and headers, no body", async () => {
+    const get = await request('GET', '/echo?a=1');
+    const head = await request('HEAD', '/echo?a=1');
+    assert.equal(head.status, 200);
+    assert.equal(head.body, null, 'no body');
+    assert.equal(head.headers['content-length'], get.headers['content-length'], 'the length GET would send');
+    assert.equal((await request('HEAD', '/refuse')).status, 418, 'errors too');
+  });
+
+  test('HEAD on a path without GET is a 405', async () => {
+    const answer = await request('HEAD', '/only-post');
+    assert.equal(answer.status, 405);
+    assert.equal(answer.headers.allow, 'POST');
   });
 
   test('an HttpError, thrown or rejected, is answered with its status, message and headers', async () => {
