@@ -20,7 +20,7 @@ export interface AppOptions {
   purgeToken?: string | null;
 }
 
-export const PURGE_TOKEN_HEADER = 'x-purge-token';
+const PURGE_TOKEN_HEADER = 'x-purge-token';
 
 /** Every route of the API instance. */
 export function createRouter(redis: RedisConnection, options: AppOptions): Router {
