@@ -15,6 +15,7 @@ import { RedisConnection } from '../src/redis/connection.ts';
 import { parseRedisUrl } from '../src/redis/url.ts';
 import { enqueue } from '../src/store/queue.ts';
 import { loadScripts } from '../src/store/scripts.ts';
+import { ping } from '../src/store/server.ts';
 
 const COMMANDS = Number(process.env.COMMANDS ?? 10_000);
 const ROUNDS = 2;
@@ -42,7 +43,7 @@ try {
   console.log(`Redis CPU per command, two clients one at a time each, ${COMMANDS} each, AOF ${aof ? 'on' : 'off'}:`);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [label, one] of [
-      ['PING', (c: RedisConnection) => c.send(['PING'])],
+      ['PING', (c: RedisConnection) => ping(c)],
       ['enqueue script', (c: RedisConnection) => enqueue(c, randomUUID(), 1990, Date.now())],
     ] as const) {
       const before = redisCpuUs();
