@@ -1,13 +1,13 @@
 /**
  * What Redis spends per command on this machine: the API's enqueue script
  * against a bare PING, from two clients sending one command at a time each (two
- * API instances at the contest's peak rate). Redis runs alone with the deployed
- * durability (AOF, fsync every second; `noaof` turns it off), its CPU read from /proc.
+ * API instances at the contest's peak rate). Redis runs alone with deploy/redis.conf
+ * (AOF, fsync every second; `noaof` turns the AOF off), its CPU read from /proc.
  * Usage: node --import tsx bench/redis-cost.ts [noaof]   (COMMANDS per client, default 10000)
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,7 +24,13 @@ const TICK_US = 10_000; // /proc counts CPU in 100 Hz ticks
 const dir = mkdtempSync(join(tmpdir(), 'redis-cost-'));
 const socket = join(dir, 'redis.sock');
 const aof = process.argv[2] !== 'noaof';
-const server = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--dir', dir, '--save', '', '--appendonly', aof ? 'yes' : 'no', '--appendfsync', 'everysec'], { stdio: 'ignore' });
+// The deployed configuration, with its socket and data directory moved here.
+const conf = readFileSync(join(import.meta.dirname, '../deploy/redis.conf'), 'utf8')
+  .replace(/^unixsocket .*$/m, `unixsocket ${socket}`)
+  .replace(/^dir .*$/m, `dir ${dir}`)
+  .replace(/^appendonly .*$/m, `appendonly ${aof ? 'yes' : 'no'}`);
+writeFileSync(join(dir, 'redis.conf'), conf);
+const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
 server.on('error', (err) => {
   console.error(`redis-cost: cannot start redis-server (${err.message}); install it (make system-deps)`);
   process.exit(2);

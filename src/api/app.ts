@@ -24,12 +24,12 @@ const PURGE_TOKEN_HEADER = 'x-purge-token';
 
 /** Every route of the API instance. */
 export function createRouter(redis: RedisConnection, options: AppOptions): Router {
+  const purgeToken = options.purgeToken ?? null;
   const router = new Router(BODY_LIMIT_BYTES)
     .on('POST', '/payments', acceptPayment(redis, options.memory))
     .on('GET', '/payments-summary', getSummary(redis))
     .on('POST', '/purge-payments', async (req: IncomingMessage, res: ServerResponse) => {
-      const token = options.purgeToken ?? null;
-      if (token !== null && !tokenMatches(token, req.headers[PURGE_TOKEN_HEADER])) {
+      if (purgeToken !== null && !tokenMatches(purgeToken, req.headers[PURGE_TOKEN_HEADER])) {
         throw new HttpError(401, 'purge needs the X-Purge-Token header to match PURGE_TOKEN');
       }
       const removed = await purge(redis).catch((err: unknown) => {

@@ -29,7 +29,11 @@ before(async () => {
     .on('GET', '/bug', () => {
       throw new Error('secret internals');
     })
-    .on('POST', '/only-post', (_req, res) => sendJson(res, 200, {}));
+    .on('POST', '/only-post', (_req, res) => sendJson(res, 200, {}))
+    .on('GET', '/own-head', (_req, res) => sendJson(res, 200, {}))
+    .on('HEAD', '/own-head', (_req, res) => {
+      res.writeHead(204).end();
+    });
   server = http.createServer();
   router.attach(server);
   server.listen(0, '127.0.0.1');
@@ -103,6 +107,11 @@ describe('Router', () => {
     assert.equal(head.body, null, 'no body');
     assert.equal(head.headers['content-length'], get.headers['content-length'], 'the length GET would send');
     assert.equal((await request('HEAD', '/refuse')).status, 418, 'errors too');
+  });
+
+  test('a HEAD handler of its own wins over GET, and Allow names HEAD once', async () => {
+    assert.equal((await request('HEAD', '/own-head')).status, 204);
+    assert.equal((await request('DELETE', '/own-head')).headers.allow, 'GET, HEAD');
   });
 
   test('HEAD on a path without GET is a 405', async () => {

@@ -6,8 +6,8 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, query: URLSear
 /**
  * Exact-path routing: the API has a handful of fixed paths, so a Map lookup is
  * all it needs. An unknown path is a 404; a known path with another method, a 405.
- * HEAD is served by a path's GET handler (node:http sends the headers, not the
- * body), as HTTP asks of every server that answers GET.
+ * HEAD without a handler of its own is served by the path's GET handler
+ * (node:http sends the headers, not the body), as HTTP asks of every server that answers GET.
  */
 export class Router {
   private readonly routes = new Map<string, Map<string, Handler>>();
@@ -49,9 +49,9 @@ export class Router {
     const path = mark === -1 ? url : url.slice(0, mark);
     const methods = this.routes.get(path);
     if (!methods) return sendError(res, new HttpError(404, `no route for ${path}`));
-    const handler = methods.get(req.method === 'HEAD' ? 'GET' : (req.method ?? ''));
+    const handler = methods.get(req.method ?? '') ?? (req.method === 'HEAD' ? methods.get('GET') : undefined);
     if (!handler) {
-      const allow = [...methods.keys()].flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(', ');
+      const allow = [...new Set([...methods.keys()].flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(', ');
       return sendError(res, new HttpError(405, `${req.method} not allowed on ${path}; use ${allow}`, { Allow: allow }));
     }
     const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1));
