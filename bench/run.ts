@@ -17,6 +17,7 @@ import { httpStatus } from './standin/local/procs.ts';
 import { containerAddress } from './standin/docker/containers.ts';
 import { readCompose, services as composeServices } from './standin/local/compose.ts';
 import { STAGES } from './k6/lib/stages.js';
+import { purgeToken } from './purge.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow } from './recovery.ts';
@@ -110,7 +111,9 @@ async function main(): Promise<RunResult> {
   const sampler = new Sampler(startMs);
   await sampler.start();
   const runWake = wakeProbe(duration);
-  const code = await runK6([...common, '-e', `DURATION_SECONDS=${duration}`, 'bench/k6/contest.js']);
+  // The stack's PURGE_TOKEN, wherever make up found it (the environment or .env), for the setup's purge.
+  const token = purgeToken();
+  const code = await runK6([...common, '-e', `DURATION_SECONDS=${duration}`, 'bench/k6/contest.js'], token === undefined ? {} : { PURGE_TOKEN: token });
   const wake = { floor: await floorWake, run: await runWake };
   const timings = readPaymentTimings(join(dir, 'k6-summary.json'));
 

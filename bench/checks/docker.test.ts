@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readCompose, services } from '../standin/local/compose.ts';
 import { appliedLimits, containerPids, stackContainers } from '../standin/docker/containers.ts';
+import { purgeBackend } from '../purge.ts';
 import { ProcessorClient } from '../../src/processor/client.ts';
 
 /**
@@ -107,7 +108,7 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
   });
 
   test('api1 and the worker killed mid-run (docker kill): no accepted payment lost or paid twice', async () => {
-    await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
+    await purgeBackend();
     for (const processor of PROCESSORS) await processor.purge();
     const accepted = new Set<string>();
     let sending = true;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, waitUntil } from './procs.ts';
 import { readState, REDIS_DATA, RUN, type RunningService } from './stack.ts';
+import { purgeBackend } from '../../purge.ts';
 import { ProcessorClient } from '../../../src/processor/client.ts';
 
 /**
@@ -57,7 +58,7 @@ describe('make up (local processes)', () => {
   });
 
   test('payments through :9999 reach both API instances, and one stopped mid-run fails no request', async () => {
-    await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
+    await purgeBackend();
     for (const processor of PROCESSORS) await processor.purge();
     const served = new Map<string, number>();
     const statuses: number[] = [];
@@ -120,7 +121,7 @@ describe('make up (local processes)', () => {
   });
 
   test('Redis killed mid-load loses no accepted payment: every 202 is processed, the rest were refused', async () => {
-    await fetch('http://localhost:9999/purge-payments', { method: 'POST' });
+    await purgeBackend();
     for (const processor of PROCESSORS) await processor.purge();
     const accepted: string[] = [];
     let refused = 0;
