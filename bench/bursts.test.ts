@@ -49,3 +49,12 @@ test('only payments starting inside the stretch count', () => {
   assert.equal(b.payments, 800);
   assert.equal(b.p99Ms, 1, 'the slow ones at 0.5 s and 9.5 s are outside');
 });
+
+test('payments sent many at once are counted as clumps; evenly spread ones are not', () => {
+  // One every 10 ms for 10 s, then 8 more within 1 ms at 5 s: one clump of 9 (8 + the one at 5.000 s).
+  const payments = run(1000, []);
+  payments.push(...Array.from({ length: 8 }, (_, i) => ({ startMs: 5000 + i / 8, durationMs: 1 })));
+  payments.sort((a, b) => a.startMs - b.startMs);
+  assert.equal(burstsOf(payments, 0, 10).inClumps, 9);
+  assert.equal(burstsOf(run(1000, []), 0, 10).inClumps, 0);
+});

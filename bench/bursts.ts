@@ -4,7 +4,9 @@
  * `k6 run bench/k6/floor.js`): of a stretch's payments at or above its p99, how
  * many started within 2 ms of another, and the episodes that held the most. A
  * stall of everything at once (k6's own garbage collection, a CPU taken away)
- * slows every payment in flight; a late wake-up slows one.
+ * slows every payment in flight; a late wake-up slows one. And how many payments
+ * k6 sent in clumps: its VUs post, wait for the answer, sleep 1 s and post again,
+ * so those a stall held up together are sent together a second later.
  * Usage: node bench/bursts.ts <k6.csv> [from-s to-s]  (default 41 59: the peak rate).
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +16,9 @@ import { percentile } from './report/render.ts';
 const NEAR_MS = 2;
 /** A slow payment starting within this of the previous one joins its episode. */
 const EPISODE_GAP_MS = 10;
+/** Starts counted per window of this, and a window with at least CLUMP starts is a clump. */
+const WINDOW_MS = 5;
+const CLUMP = 8;
 
 export interface Payment {
   startMs: number;
@@ -33,6 +38,8 @@ export interface Bursts {
   p99Ms: number;
   slow: number;
   clustered: number;
+  /** Payments that started in a clump: k6 sending many at once (at ~460 a second, 8 in 5 ms is rare by chance). */
+  inClumps: number;
   /** Largest first. */
   episodes: Episode[];
 }
@@ -78,7 +85,13 @@ export function burstsOf(payments: Payment[], fromS: number, toS: number): Burst
     previous = p;
   }
   episodes.sort((a, b) => b.count - a.count);
-  return { payments: inStretch.length, p99Ms, slow: slow.length, clustered, episodes };
+  const perWindow = new Map<number, number>();
+  for (const p of inStretch) {
+    const window = Math.floor(p.startMs / WINDOW_MS);
+    perWindow.set(window, (perWindow.get(window) ?? 0) + 1);
+  }
+  const inClumps = [...perWindow.values()].filter((n) => n >= CLUMP).reduce((sum, n) => sum + n, 0);
+  return { payments: inStretch.length, p99Ms, slow: slow.length, clustered, inClumps, episodes };
 }
 
 if (import.meta.main) {
@@ -89,6 +102,7 @@ if (import.meta.main) {
   }
   const b = burstsOf(paymentsOf(readFileSync(file, 'utf8')), Number(from), Number(to));
   console.log(`${from}–${to} s: ${b.payments} payments, p99 ${b.p99Ms.toFixed(2)} ms; ${b.slow} at or above it, ${b.clustered} of them within ${NEAR_MS} ms of another`);
+  console.log(`${b.inClumps} payments started in clumps (${CLUMP} or more in ${WINDOW_MS} ms)`);
   console.log(`episodes (slow payments starting within ${EPISODE_GAP_MS} ms of the one before), largest first:`);
   for (const e of b.episodes.slice(0, 8)) console.log(`  ${e.fromS.toFixed(2)}–${e.toS.toFixed(2)} s: ${e.count} payments, slowest ${e.maxMs.toFixed(1)} ms`);
 }
