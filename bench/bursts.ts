@@ -69,21 +69,21 @@ export function burstsOf(payments: Payment[], fromS: number, toS: number): Burst
   const inStretch = payments.filter((p) => p.startMs - t0 >= fromS * 1000 && p.startMs - t0 < toS * 1000);
   const p99Ms = percentile(inStretch.map((p) => p.durationMs), 99);
   const slow = inStretch.filter((p) => p.durationMs >= p99Ms);
-  const clustered = slow.filter((p, i) => (i > 0 && p.startMs - slow[i - 1]!.startMs < NEAR_MS) || (i + 1 < slow.length && slow[i + 1]!.startMs - p.startMs < NEAR_MS)).length;
+  // How long after the slow payment before it each one started (Infinity for the first).
+  const after = slow.map((p, i) => (i === 0 ? Infinity : p.startMs - slow[i - 1]!.startMs));
+  const clustered = slow.filter((_, i) => after[i]! < NEAR_MS || (after[i + 1] ?? Infinity) < NEAR_MS).length;
   const episodes: Episode[] = [];
-  let previous: Payment | null = null;
-  for (const p of slow) {
+  slow.forEach((p, i) => {
     const s = (p.startMs - t0) / 1000;
     const last = episodes[episodes.length - 1];
-    if (last && previous && p.startMs - previous.startMs < EPISODE_GAP_MS) {
+    if (last && after[i]! < EPISODE_GAP_MS) {
       last.toS = s;
       last.count++;
       last.maxMs = Math.max(last.maxMs, p.durationMs);
     } else {
       episodes.push({ fromS: s, toS: s, count: 1, maxMs: p.durationMs });
     }
-    previous = p;
-  }
+  });
   episodes.sort((a, b) => b.count - a.count);
   const perWindow = new Map<number, number>();
   for (const p of inStretch) {
