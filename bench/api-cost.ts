@@ -2,11 +2,16 @@
  * What an API instance spends per POST /payments on this machine: the compiled API
  * (the compose file's node flags) on a unix socket, a Redis of its own, and a client
  * posting as nginx forwards k6's payments (the same headers, keep-alive, CONCURRENCY
- * at a time, default 2). Each argument is a build directory (default dist); with two
+ * at a time, default 2). Each argument is a build directory (default dist), with
+ * environment variables and extra node flags for its API after a colon
+ * (`dist:BATCH_SIZE=1,--use-largepages=on`); with two
  * or more, their APIs run side by side and take turns, round after round, so they
  * are compared on the same machine at the same moment. CPU is the API process's own,
  * from /proc/<pid>/schedstat.
- * Usage: node --import tsx bench/api-cost.ts [dist ...]   (REQUESTS per round, default 10000; ROUNDS, default 5)
+ * INTERVAL_MS (default 0) makes each client wait between its posts, so that the API
+ * sleeps between requests as it does at the contest's rate (250/s each at the peak:
+ * CONCURRENCY=1 INTERVAL_MS=4) instead of running hot.
+ * Usage: node --import tsx bench/api-cost.ts [dist[:NAME=value,--flag,...] ...]   (REQUESTS per round, default 10000; ROUNDS, default 5)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +25,7 @@ import { cpuUs, startRedisAlone } from './redis-alone.ts';
 const REQUESTS = Number(process.env.REQUESTS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 2);
+const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 0);
 const builds = process.argv.length > 2 ? process.argv.slice(2) : ['dist'];
 // The compose file's API command (deploy/docker-compose.yml, x-api).
 const NODE_FLAGS = ['--max-old-space-size=40', '--max-semi-space-size=4', '--single-threaded-gc'];
@@ -27,6 +33,7 @@ const NODE_FLAGS = ['--max-old-space-size=40', '--max-semi-space-size=4', '--sin
 const redis = await startRedisAlone({ aof: true, name: 'api-cost' });
 
 interface Api {
+  /** The argument: the build directory and its environment. */
   build: string;
   socketPath: string;
   child: ChildProcess;
@@ -67,9 +74,13 @@ async function ready(api: Api): Promise<void> {
 }
 
 const apis: Api[] = builds.map((build, i) => {
+  const [dir, settings] = build.split(':');
+  const items = settings ? settings.split(',') : [];
+  const flags = items.filter((item) => item.startsWith('--'));
+  const env = Object.fromEntries(items.filter((item) => !item.startsWith('--')).map((pair) => pair.split('=')));
   const socketPath = join(tmpdir(), `api-cost-${process.pid}-${i}.sock`);
-  const child = spawn(process.execPath, [...NODE_FLAGS, resolve(build, 'api/main.js')], {
-    env: { ...process.env, SOCKET_PATH: socketPath, REDIS_URL: `unix://${redis.socket}`, INSTANCE: `api-cost-${i}` },
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...flags, resolve(dir!, 'api/main.js')], {
+    env: { ...process.env, ...env, SOCKET_PATH: socketPath, REDIS_URL: `unix://${redis.socket}`, INSTANCE: `api-cost-${i}` },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return { build, socketPath, child, agent: new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY }), usPerRequest: [] };
@@ -77,7 +88,7 @@ const apis: Api[] = builds.map((build, i) => {
 
 try {
   for (const api of apis) await ready(api);
-  console.log(`API CPU per POST /payments, ${CONCURRENCY} at a time, ${REQUESTS} a round, ${ROUNDS} rounds (after one warm-up round):`);
+  console.log(`API CPU per POST /payments, ${CONCURRENCY} at a time${INTERVAL_MS > 0 ? `, each client waiting ${INTERVAL_MS} ms between posts` : ''}, ${REQUESTS} a round, ${ROUNDS} rounds (after one warm-up round):`);
   for (let round = 0; round <= ROUNDS; round++) {
     for (const api of apis) {
       const before = cpuUs(api.child.pid!);
@@ -86,6 +97,7 @@ try {
           for (let i = 0; i < REQUESTS / CONCURRENCY; i++) {
             const status = await post(api, `{"correlationId":"${randomUUID()}","amount":19.90}`);
             if (status !== 202) throw new Error(`api-cost: POST /payments answered ${status}, expected 202`);
+            if (INTERVAL_MS > 0) await sleep(INTERVAL_MS);
           }
         }),
       );
