@@ -1,15 +1,17 @@
 /**
  * What an API instance spends per POST /payments on this machine: the compiled API
- * (the compose file's node flags) on a unix socket, a Redis of its own, and a client
- * posting as nginx forwards k6's payments (the same headers, keep-alive, CONCURRENCY
- * at a time, default 2). Each argument is a build directory (default dist), with
- * environment variables and extra node flags for its API after a colon
- * (`dist:BATCH_SIZE=1,--use-largepages=on`); with two
- * or more, their APIs run side by side and take turns, round after round, so they
- * are compared on the same machine at the same moment. CPU is the API process's own,
- * from /proc/<pid>/schedstat.
+ * (the compose file's command for api1) on a unix socket, a Redis of its own, and a
+ * client posting as nginx forwards k6's payments (the same headers, keep-alive,
+ * CONCURRENCY at a time, default 2). CPU is the API process's own, from
+ * /proc/<pid>/schedstat.
+ *
+ * Each argument is a build directory (default dist), with environment variables and
+ * extra node flags for its API after a colon (`dist:BATCH_SIZE=1,--max-semi-space-size=1`).
+ * With two or more, their APIs run side by side and take turns, round after round, so
+ * they are compared on the same machine at the same moment.
+ *
  * INTERVAL_MS (default 0) makes each client wait between its posts, so that the API
- * sleeps between requests as it does at the contest's rate (250/s each at the peak:
+ * sleeps between requests as it does at the contest's rate (~250/s each at the peak:
  * CONCURRENCY=1 INTERVAL_MS=4) instead of running hot.
  * Usage: node --import tsx bench/api-cost.ts [dist[:NAME=value,--flag,...] ...]   (REQUESTS per round, default 10000; ROUNDS, default 5)
  */
@@ -21,14 +23,17 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http } from '../src/http/node-http.ts';
 import { cpuUs, startRedisAlone } from './redis-alone.ts';
+import { readCompose, services } from './standin/local/compose.ts';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 2);
 const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 0);
 const builds = process.argv.length > 2 ? process.argv.slice(2) : ['dist'];
-// The compose file's API command (deploy/docker-compose.yml, x-api).
-const NODE_FLAGS = ['--max-old-space-size=40', '--max-semi-space-size=4', '--single-threaded-gc'];
+// The compose file's API command without its script: ["node", ...flags, "dist/api/main.js"].
+const NODE_FLAGS = services(readCompose(join(import.meta.dirname, '../deploy/docker-compose.yml')))
+  .find((s) => s.name === 'api1')!
+  .command.slice(1, -1);
 
 const redis = await startRedisAlone({ aof: true, name: 'api-cost' });
 
