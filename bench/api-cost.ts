@@ -2,8 +2,8 @@
  * What an API instance spends per POST /payments on this machine: the compiled API
  * (the compose file's command for api1) on a unix socket, a Redis of its own, and a
  * client posting as nginx forwards k6's payments (the same headers, keep-alive,
- * CONCURRENCY at a time, default 2). CPU is the API process's own, from
- * /proc/<pid>/schedstat.
+ * CONCURRENCY at a time, default 2). CPU is the API process's own, all its threads,
+ * from /proc (schedstat).
  *
  * Each argument is a build directory (default dist), with environment variables and
  * extra node flags for its API after a colon (`dist:BATCH_SIZE=1,--max-semi-space-size=1`).

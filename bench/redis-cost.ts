@@ -2,7 +2,7 @@
  * What Redis spends per command on this machine: the API's enqueue script
  * against a bare PING, from two clients sending one command at a time each (two
  * API instances at the contest's peak rate). Redis runs alone with deploy/redis.conf
- * (AOF, fsync every second; `noaof` turns the AOF off), its CPU read from /proc/<pid>/schedstat.
+ * (AOF, fsync every second; `noaof` turns the AOF off), its CPU read from /proc (schedstat, all threads).
  * Usage: node --import tsx bench/redis-cost.ts [noaof]   (COMMANDS per client, default 10000)
  */
 import { randomUUID } from 'node:crypto';
