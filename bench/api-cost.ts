@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http } from '../src/http/node-http.ts';
 import { cpuUs, startRedisAlone } from './redis-alone.ts';
+import { percentile } from './report/render.ts';
 import { readCompose, services } from './standin/local/compose.ts';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 10_000);
@@ -111,9 +112,8 @@ try {
       console.log(`  round ${round === 0 ? 'warm-up' : round}, ${api.build}: ${us.toFixed(1)} µs`);
     }
   }
-  for (const api of apis) {
-    const sorted = [...api.usPerRequest].sort((a, b) => a - b);
-    console.log(`${api.build}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} µs (${sorted[0]!.toFixed(1)}–${sorted.at(-1)!.toFixed(1)})`);
+  for (const { build, usPerRequest: us } of apis) {
+    console.log(`${build}: median ${percentile(us, 50).toFixed(1)} µs (${Math.min(...us).toFixed(1)}–${Math.max(...us).toFixed(1)})`);
   }
 } finally {
   for (const api of apis) {
