@@ -70,7 +70,7 @@ describe('deploy/docker-compose.yml', () => {
     assert.ok(Object.keys(shared1).length >= 9, `api1's shared environment: ${Object.keys(shared1).join(', ')}`);
     assert.deepEqual(shared2, shared1, "api2's environment is api1's");
     assert.deepEqual(api2.command, api1.command);
-    assert.deepEqual([api2.cpus, api2.memoryBytes, api2.cpuShares], [api1.cpus, api1.memoryBytes, api1.cpuShares]);
+    assert.deepEqual([api2.cpus, api2.memoryBytes, api2.cpuShares, api2.cpuset], [api1.cpus, api1.memoryBytes, api1.cpuShares, api1.cpuset]);
     assert.match(api1.command.join(' '), /dist\/api\/main\.js/);
   });
 
@@ -146,6 +146,7 @@ describe('compose schema (docker compose config)', { skip: !composeAnswers && pr
       assert.equal(spec.cpus, loaded.deploy.resources.limits.cpus, `${spec.name} CPU limit`);
       assert.equal(spec.memoryBytes, Number(loaded.deploy.resources.limits.memory), `${spec.name} memory limit`);
       assert.equal(spec.cpuShares, loaded.cpu_shares ?? null, `${spec.name} CPU weight`);
+      assert.equal(spec.cpuset, loaded.cpuset ?? null, `${spec.name} CPUs`);
     }
     assert.deepEqual(services(compose).map((s) => s.name).sort(), Object.keys(project.services).sort());
   });

@@ -72,7 +72,7 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
     make('down');
   });
 
-  test('each container runs with the limits and CPU weight of the compose file', () => {
+  test('each container runs with the limits, CPU weight and CPUs of the compose file', () => {
     const applied = appliedLimits();
     for (const spec of services(readCompose('deploy/docker-compose.yml'))) {
       const got = applied[spec.name];
@@ -80,6 +80,7 @@ describe('make up with Docker', { skip: !dockerReady && 'no Docker engine with c
       assert.equal(got.nanoCpus, Math.round(spec.cpus! * 1e9), `${spec.name} CPU limit`);
       assert.equal(got.memory, spec.memoryBytes, `${spec.name} memory limit`);
       assert.equal(got.cpuShares, spec.cpuShares ?? 0, `${spec.name} CPU weight`);
+      assert.equal(got.cpuset, spec.cpuset ?? '', `${spec.name} CPUs`);
     }
     const total = Object.values(applied).reduce((sum, l) => ({ cpus: sum.cpus + l.nanoCpus / 1e9, memory: sum.memory + l.memory }), { cpus: 0, memory: 0 });
     assert.ok(total.cpus <= 1.5 + 1e-9 && total.memory <= 350 * 2 ** 20, `totals ${JSON.stringify(total)}`);

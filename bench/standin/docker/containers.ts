@@ -72,14 +72,22 @@ export function socketInside(container: Container, path: string): string {
 }
 
 /** The limits docker applied to each container (HostConfig), by service name. */
-export function appliedLimits(project = PROJECT): Record<string, { nanoCpus: number; memory: number; cpuShares: number }> {
+export interface AppliedLimits {
+  nanoCpus: number;
+  memory: number;
+  cpuShares: number;
+  /** HostConfig.CpusetCpus; "" when the container may run on any CPU. */
+  cpuset: string;
+}
+
+export function appliedLimits(project = PROJECT): Record<string, AppliedLimits> {
   const ids = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]).split('\n').filter(Boolean);
-  const limits: Record<string, { nanoCpus: number; memory: number; cpuShares: number }> = {};
+  const limits: Record<string, AppliedLimits> = {};
   if (ids.length === 0) return limits;
-  const format = '{{index .Config.Labels "com.docker.compose.service"}} {{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.CpuShares}}';
+  const format = '{{index .Config.Labels "com.docker.compose.service"}} {{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.CpuShares}} {{.HostConfig.CpusetCpus}}';
   for (const line of docker(['inspect', '-f', format, ...ids]).split('\n')) {
-    const [name, nanoCpus, memory, cpuShares] = line.split(' ');
-    limits[name!] = { nanoCpus: Number(nanoCpus), memory: Number(memory), cpuShares: Number(cpuShares) };
+    const [name, nanoCpus, memory, cpuShares, cpuset = ''] = line.split(' ');
+    limits[name!] = { nanoCpus: Number(nanoCpus), memory: Number(memory), cpuShares: Number(cpuShares), cpuset };
   }
   return limits;
 }

@@ -22,6 +22,6 @@ containers.forEach((c, i) => {
   const pids = containerPids(c);
   const rss = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
   const l = limits[c.name];
-  const applied = l ? `cpu ${l.nanoCpus / 1e9}, shares ${l.cpuShares}, memory ${Math.round(l.memory / 2 ** 20)}MB` : '-';
+  const applied = l ? `cpu ${l.nanoCpus / 1e9}, shares ${l.cpuShares}, ${l.cpuset ? `cpuset ${l.cpuset}, ` : ''}memory ${Math.round(l.memory / 2 ** 20)}MB` : '-';
   console.log(`${c.name.padEnd(10)}${String(c.pid).padEnd(10)}${String(pids.length).padStart(6)}${`${(rss / 2 ** 20).toFixed(1)}MB`.padStart(10)}${`${Math.round((cpu(c) - before[i]!) * 100)}%`.padStart(7)}  ${applied}`);
 });

@@ -3,14 +3,17 @@ import { join } from 'node:path';
 
 /**
  * CPU and memory limits for local processes, the way Docker applies them:
- * a cgroup per service with a CFS quota (cpus * period) and a memory limit.
- * Works with cgroup v1 (cpu and memory hierarchies) and v2 (unified).
+ * a cgroup per service with a CFS quota (cpus * period), a memory limit and,
+ * when given, the CPUs it may run on. Works with cgroup v1 (cpu, memory and
+ * cpuset hierarchies) and v2 (unified).
  */
 export interface Limits {
   cpus: number | null;
   memoryBytes: number | null;
   /** Relative weight when CPUs are contended (Docker's cpu_shares; default 1024). */
   cpuShares?: number | null;
+  /** The CPUs the processes may run on (Docker's cpuset, e.g. "1" or "0-1"); null: any. */
+  cpuset?: string | null;
 }
 
 export interface Group {
@@ -68,6 +71,15 @@ function v1(name: string, limits: Limits): Group {
     if (!dirs.includes(cpuDir)) dirs.push(cpuDir);
     applied.push(`shares ${limits.cpuShares}`);
   }
+  if (limits.cpuset) {
+    const setDir = join('/sys/fs/cgroup/cpuset', ownPath('cpuset'), name);
+    mkdirSync(setDir, { recursive: true });
+    // A v1 cpuset group starts with no CPUs and no memory nodes; a process cannot join it until both are set.
+    writeFileSync(join(setDir, 'cpuset.mems'), readFileSync(join(setDir, '..', 'cpuset.mems'), 'utf8').trim());
+    writeFileSync(join(setDir, 'cpuset.cpus'), limits.cpuset);
+    dirs.push(setDir);
+    applied.push(`cpuset ${limits.cpuset}`);
+  }
   if (limits.memoryBytes !== null) {
     mkdirSync(memDir, { recursive: true });
     writeFileSync(join(memDir, 'memory.limit_in_bytes'), String(limits.memoryBytes));
@@ -81,7 +93,7 @@ function v2(name: string, limits: Limits): Group {
   const parent = join('/sys/fs/cgroup', ownPath(null));
   const dir = join(parent, name);
   // Controllers must be enabled for children; fails if the parent itself holds processes.
-  const wanted = ['cpu', 'memory'].filter((c) => !readFileSync(join(parent, 'cgroup.subtree_control'), 'utf8').includes(c));
+  const wanted = ['cpu', 'memory', ...(limits.cpuset ? ['cpuset'] : [])].filter((c) => !readFileSync(join(parent, 'cgroup.subtree_control'), 'utf8').includes(c));
   if (wanted.length > 0) writeFileSync(join(parent, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
   mkdirSync(dir, { recursive: true });
   const applied: string[] = [];
@@ -94,11 +106,33 @@ function v2(name: string, limits: Limits): Group {
     writeFileSync(join(dir, 'cpu.weight'), String(Math.round(1 + ((limits.cpuShares - 2) * 9999) / 262142)));
     applied.push(`shares ${limits.cpuShares}`);
   }
+  if (limits.cpuset) {
+    writeFileSync(join(dir, 'cpuset.cpus'), limits.cpuset);
+    applied.push(`cpuset ${limits.cpuset}`);
+  }
   if (limits.memoryBytes !== null) {
     writeFileSync(join(dir, 'memory.max'), String(limits.memoryBytes));
     applied.push(`memory ${Math.round(limits.memoryBytes / 2 ** 20)}MB`);
   }
   return { procs: [join(dir, 'cgroup.procs')], dirs: [dir], applied: `cgroup v2: ${applied.join(', ')}` };
+}
+
+/**
+ * A cpuset names CPUs this machine has, as Docker requires ("1", "0-1", "0,2"):
+ * a machine with one CPU cannot run a service pinned to CPU 1.
+ */
+export function checkCpuset(cpuset: string, online = readFileSync('/sys/devices/system/cpu/online', 'utf8')): void {
+  const have = new Set(cpuList(online.trim()));
+  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(cpuset)) throw new Error(`cpuset: expected CPU numbers such as "1" or "0-1", got "${cpuset}"`);
+  const missing = cpuList(cpuset).filter((cpu) => !have.has(cpu));
+  if (missing.length > 0) throw new Error(`cpuset: CPU ${missing.join(', ')} of "${cpuset}" is not online here (online: ${online.trim()})`);
+}
+
+function cpuList(list: string): number[] {
+  return list.split(',').flatMap((part) => {
+    const [from, to = from] = part.split('-').map(Number);
+    return Array.from({ length: to! - from! + 1 }, (_, i) => from! + i);
+  });
 }
 
 export function removeGroup(dirs: string[]): void {

@@ -20,6 +20,8 @@ export interface ServiceSpec {
   cpus: number | null;
   memoryBytes: number | null;
   cpuShares: number | null;
+  /** The CPUs the service may run on (compose's `cpuset`); null: any. */
+  cpuset: string | null;
 }
 
 /**
@@ -56,6 +58,7 @@ export function services(doc: ComposeFile): ServiceSpec[] {
       cpus: cpus !== undefined && cpus !== null ? Number(cpus) : null,
       memoryBytes: memory !== undefined && memory !== null ? parseMemory(String(memory)) : null,
       cpuShares: s.cpu_shares !== undefined && s.cpu_shares !== null ? Number(s.cpu_shares) : null,
+      cpuset: s.cpuset !== undefined && s.cpuset !== null ? String(s.cpuset) : null,
     };
   });
 }

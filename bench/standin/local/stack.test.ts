@@ -54,7 +54,16 @@ describe('make up (local processes)', () => {
     assert.deepEqual(services.filter((s) => !s.name.startsWith('processor-')).map((s) => s.name), ['redis', 'api1', 'api2', 'worker', 'nginx']);
     for (const s of services) assert.ok(alive(s.pid), `${s.name} is running`);
     const api1 = services.find((s) => s.name === 'api1')!;
-    assert.match(api1.limits, /cgroup v[12]: cpu 0.3, shares 65536, memory 70MB|none \(/);
+    assert.match(api1.limits, /cgroup v[12]: cpu 0.3, shares 65536, cpuset 1, memory 70MB|none \(/);
+  });
+
+  test("the request path runs only on the compose file's CPU, the worker on any", () => {
+    const allowed = (pid: number) => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+    for (const s of services.filter((s) => !s.name.startsWith('processor-'))) {
+      if (s.limits.startsWith('none')) continue; // no cgroups here: the first test says so
+      assert.equal(allowed(s.pid), s.name === 'worker' ? online : '1', `${s.name} (${s.limits})`);
+    }
   });
 
   test('payments through :9999 reach both API instances, and one stopped mid-run fails no request', async () => {

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createGroup, removeGroup, type Limits } from './cgroups.ts';
+import { checkCpuset, createGroup, removeGroup, type Limits } from './cgroups.ts';
 import { composeVariables, readCompose, services, substitute, type ServiceSpec } from './compose.ts';
 import { contestViolations } from '../../checks/rules.ts';
 import { alive, children, cpuSeconds, httpStatus, portAnswers, redisPong, rssBytes, waitUntil } from './procs.ts';
@@ -92,7 +92,9 @@ function launch(name: string, limits: Limits, command: string[], env: Record<str
 function start(spec: ServiceSpec, vars: Record<string, string | undefined>): RunningService {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
   for (const [key, value] of Object.entries(spec.environment)) env[key] = localPath(substitute(String(value), vars));
-  const launched = launch(spec.name, { cpus: spec.cpus, memoryBytes: spec.memoryBytes, cpuShares: spec.cpuShares }, commandFor(spec), env);
+  // A cpuset the machine cannot give stops `make up`, as Docker stops: running unpinned would measure another stack.
+  if (spec.cpuset) checkCpuset(spec.cpuset);
+  const launched = launch(spec.name, { cpus: spec.cpus, memoryBytes: spec.memoryBytes, cpuShares: spec.cpuShares, cpuset: spec.cpuset }, commandFor(spec), env);
   const listen = spec.name === 'nginx' ? ':9999' : (env.SOCKET_PATH ?? (spec.name === 'redis' ? `${SOCKETS}/redis.sock` : '-'));
   return { name: spec.name, listen, ...launched };
 }
