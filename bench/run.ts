@@ -23,6 +23,7 @@ import { renderReport } from './report/render.ts';
 import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow } from './recovery.ts';
 import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
+import { unpinNginxForFloor } from './floor-cpus.ts';
 import type { WakeDelay } from './wake-probe.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -99,9 +100,15 @@ async function main(): Promise<RunResult> {
   const floorHost = process.env.STACK === 'docker' ? containerAddress('nginx') : 'localhost';
   if (!floorHost) throw new Error('the Docker stack has no running nginx: make up');
   console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (${floorHost}:9998)`);
+  const floorCpus = unpinNginxForFloor(process.env.STACK === 'docker' ? 'docker' : 'local');
+  console.log(`nginx on CPUs ${floorCpus.note} for the floor`);
   const hostBeforeFloor = readCpuTicks();
   const floorWake = wakeProbe(floorSeconds);
-  await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', `FLOOR_URL=http://${floorHost}:9998/payments`, 'bench/k6/floor.js']);
+  try {
+    await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', `FLOOR_URL=http://${floorHost}:9998/payments`, 'bench/k6/floor.js']);
+  } finally {
+    floorCpus.restore();
+  }
   const hostAfterFloor = readCpuTicks();
   const floorHostShare = hostBeforeFloor && hostAfterFloor ? hostShare(hostBeforeFloor, hostAfterFloor) : null;
   const floor = JSON.parse(readFileSync(join(dir, 'floor.json'), 'utf8')) as { p99_ms: number };
@@ -150,6 +157,7 @@ async function main(): Promise<RunResult> {
     { label: 'processed after drain', value: `${processedAtEnd} of ${score.accepted}` },
     { label: 'p99 (all successful requests)', value: `${score.p99_ms.toFixed(2)} ms` },
     { label: 'p99 floor (nginx alone)', value: `${floor.p99_ms.toFixed(2)} ms` },
+    { label: 'floor run: nginx on CPUs', value: floorCpus.note },
     { label: 'p99 minus floor', value: `${(score.p99_ms - floor.p99_ms).toFixed(2)} ms` },
     { label: 'bonus', value: `${Math.round(score.bonus * 100)}%` },
     { label: 'net profit', value: score.net.toFixed(2) },

@@ -92,6 +92,13 @@ export function appliedLimits(project = PROJECT): Record<string, AppliedLimits> 
   return limits;
 }
 
+/** Moves a running service's container to other CPUs (HostConfig.CpusetCpus, applied live). */
+export function setContainerCpuset(service: string, cpuset: string, project = PROJECT): void {
+  const id = docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0];
+  if (!id) throw new Error(`the Docker stack has no running ${service}: make up`);
+  docker(['update', '--cpuset-cpus', cpuset, id]);
+}
+
 /** A service's address on its first network, reachable from the host (the bridge is local). */
 export function containerAddress(service: string, project = PROJECT): string | null {
   const id = docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0];

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, waitUntil } from './procs.ts';
 import { readState, REDIS_DATA, RUN, type RunningService } from './stack.ts';
 import { purgeBackend } from '../../purge.ts';
+import { unpinNginxForFloor } from '../../floor-cpus.ts';
 import { ProcessorClient } from '../../../src/processor/client.ts';
 
 /**
@@ -41,6 +42,8 @@ async function pay(): Promise<{ id: string; status: number; instance: string | n
   return { id, status: res.status, instance: res.headers.get('x-instance') };
 }
 
+const allowed = (pid: number) => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+
 async function waitForPayment(id: string): Promise<boolean> {
   for (let i = 0; i < 100; i++) {
     if ((await PROCESSORS[0].lookup(id, 1000).catch(() => null)) !== null) return true;
@@ -58,12 +61,22 @@ describe('make up (local processes)', () => {
   });
 
   test("the request path runs only on the compose file's CPU, the worker on any", () => {
-    const allowed = (pid: number) => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
     for (const s of services.filter((s) => !s.name.startsWith('processor-'))) {
       if (s.limits.startsWith('none')) continue; // no cgroups here: the first test says so
       assert.equal(allowed(s.pid), s.name === 'worker' ? online : '1', `${s.name} (${s.limits})`);
     }
+  });
+
+  test("for the benchmark's floor nginx runs on every CPU, and on the compose file's again after", () => {
+    const nginx = services.find((s) => s.name === 'nginx')!;
+    if (nginx.limits.startsWith('none')) return; // no cgroups here: nothing is pinned
+    const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+    const floor = unpinNginxForFloor('local');
+    assert.equal(floor.note, `${online} (the stack pins nginx to 1)`);
+    assert.equal(allowed(nginx.pid), online);
+    floor.restore();
+    assert.equal(allowed(nginx.pid), '1');
   });
 
   test('payments through :9999 reach both API instances, and one stopped mid-run fails no request', async () => {
