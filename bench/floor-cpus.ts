@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appliedLimits, setContainerCpuset } from './standin/docker/containers.ts';
+import { onlineCpus } from './standin/local/cgroups.ts';
 import { readState } from './standin/local/stack.ts';
 
 /**
@@ -14,10 +15,6 @@ export interface FloorCpus {
   /** What the floor ran on, for the table: e.g. "0-1 (the stack pins nginx to 1)". */
   note: string;
   restore: () => void;
-}
-
-export function onlineCpus(): string {
-  return readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
 }
 
 export function unpinNginxForFloor(stack: 'docker' | 'local'): FloorCpus {

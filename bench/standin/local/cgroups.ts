@@ -93,7 +93,8 @@ function v2(name: string, limits: Limits): Group {
   const parent = join('/sys/fs/cgroup', ownPath(null));
   const dir = join(parent, name);
   // Controllers must be enabled for children; fails if the parent itself holds processes.
-  const wanted = ['cpu', 'memory', ...(limits.cpuset ? ['cpuset'] : [])].filter((c) => !readFileSync(join(parent, 'cgroup.subtree_control'), 'utf8').includes(c));
+  const enabled = readFileSync(join(parent, 'cgroup.subtree_control'), 'utf8').trim().split(/\s+/);
+  const wanted = ['cpu', 'memory', ...(limits.cpuset ? ['cpuset'] : [])].filter((c) => !enabled.includes(c));
   if (wanted.length > 0) writeFileSync(join(parent, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
   mkdirSync(dir, { recursive: true });
   const applied: string[] = [];
@@ -117,11 +118,16 @@ function v2(name: string, limits: Limits): Group {
   return { procs: [join(dir, 'cgroup.procs')], dirs: [dir], applied: `cgroup v2: ${applied.join(', ')}` };
 }
 
+/** The CPUs the kernel runs on, as a list such as "0-1". */
+export function onlineCpus(): string {
+  return readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+}
+
 /**
  * A cpuset names CPUs this machine has, as Docker requires ("1", "0-1", "0,2"):
  * a machine with one CPU cannot run a service pinned to CPU 1.
  */
-export function checkCpuset(cpuset: string, online = readFileSync('/sys/devices/system/cpu/online', 'utf8')): void {
+export function checkCpuset(cpuset: string, online = onlineCpus()): void {
   const have = new Set(cpuList(online.trim()));
   if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(cpuset)) throw new Error(`cpuset: expected CPU numbers such as "1" or "0-1", got "${cpuset}"`);
   const missing = cpuList(cpuset).filter((cpu) => !have.has(cpu));
