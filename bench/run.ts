@@ -100,10 +100,10 @@ async function main(): Promise<RunResult> {
   const floorHost = process.env.STACK === 'docker' ? containerAddress('nginx') : 'localhost';
   if (!floorHost) throw new Error('the Docker stack has no running nginx: make up');
   console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (${floorHost}:9998)`);
-  const floorCpus = unpinNginxForFloor(process.env.STACK === 'docker' ? 'docker' : 'local');
-  console.log(`nginx on CPUs ${floorCpus.note} for the floor`);
   const hostBeforeFloor = readCpuTicks();
   const floorWake = wakeProbe(floorSeconds);
+  const floorCpus = unpinNginxForFloor(process.env.STACK === 'docker' ? 'docker' : 'local');
+  console.log(`nginx on CPUs ${floorCpus.note} for the floor`);
   try {
     await runK6(['--quiet', ...common, '-e', `DURATION_SECONDS=${floorSeconds}`, '-e', `FLOOR_URL=http://${floorHost}:9998/payments`, 'bench/k6/floor.js']);
   } finally {

@@ -92,16 +92,21 @@ export function appliedLimits(project = PROJECT): Record<string, AppliedLimits> 
   return limits;
 }
 
+/** The id of a service's running container, if it has one. */
+function serviceContainer(service: string, project: string): string | undefined {
+  return docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0] || undefined;
+}
+
 /** Moves a running service's container to other CPUs (HostConfig.CpusetCpus, applied live). */
 export function setContainerCpuset(service: string, cpuset: string, project = PROJECT): void {
-  const id = docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0];
+  const id = serviceContainer(service, project);
   if (!id) throw new Error(`the Docker stack has no running ${service}: make up`);
   docker(['update', '--cpuset-cpus', cpuset, id]);
 }
 
 /** A service's address on its first network, reachable from the host (the bridge is local). */
 export function containerAddress(service: string, project = PROJECT): string | null {
-  const id = docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0];
+  const id = serviceContainer(service, project);
   if (!id) return null;
   return docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', id]).split(' ')[0] || null;
 }
