@@ -38,6 +38,6 @@ function dockerCpuset(): Pinned | null {
 /** Local mode: the cpuset.cpus file of nginx's own cgroup (v1's cpuset hierarchy, or v2's unified group). */
 function localCpusetFiles(): Pinned | null {
   const nginx = readState().find((s) => s.name === 'nginx');
-  const file = nginx?.cgroupDirs.map((dir) => join(dir, 'cpuset.cpus')).find((f) => existsSync(f) && readFileSync(f, 'utf8').trim() !== '');
+  const file = nginx?.cgroupDirs.map((dir) => join(dir, 'cpuset.cpus')).find((f) => existsSync(f));
   return file === undefined ? null : { cpuset: readFileSync(file, 'utf8').trim(), set: (to) => writeFileSync(file, to) };
 }

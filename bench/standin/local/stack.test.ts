@@ -9,6 +9,8 @@ import { alive, waitUntil } from './procs.ts';
 import { readState, REDIS_DATA, RUN, type RunningService } from './stack.ts';
 import { purgeBackend } from '../../purge.ts';
 import { unpinNginxForFloor } from '../../floor-cpus.ts';
+import { onlineCpus } from './cgroups.ts';
+import { readCompose, services as composeServices } from './compose.ts';
 import { ProcessorClient } from '../../../src/processor/client.ts';
 
 /**
@@ -60,21 +62,21 @@ describe('make up (local processes)', () => {
     assert.match(api1.limits, /cgroup v[12]: cpu 0.3, shares 65536, cpuset 1, memory 70MB|none \(/);
   });
 
-  test("the request path runs only on the compose file's CPU, the worker on any", () => {
-    const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+  test("each service runs only on the compose file's CPUs: the request path on CPU 1, the worker on any", () => {
+    const cpusets = new Map(composeServices(readCompose('deploy/docker-compose.yml')).map((spec) => [spec.name, spec.cpuset]));
+    assert.deepEqual(['nginx', 'api1', 'api2', 'redis', 'worker'].map((name) => cpusets.get(name)), ['1', '1', '1', '1', null]);
     for (const s of services.filter((s) => !s.name.startsWith('processor-'))) {
       if (s.limits.startsWith('none')) continue; // no cgroups here: the first test says so
-      assert.equal(allowed(s.pid), s.name === 'worker' ? online : '1', `${s.name} (${s.limits})`);
+      assert.equal(allowed(s.pid), cpusets.get(s.name) ?? onlineCpus(), `${s.name} (${s.limits})`);
     }
   });
 
   test("for the benchmark's floor nginx runs on every CPU, and on the compose file's again after", () => {
     const nginx = services.find((s) => s.name === 'nginx')!;
     if (nginx.limits.startsWith('none')) return; // no cgroups here: nothing is pinned
-    const online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
     const floor = unpinNginxForFloor('local');
-    assert.equal(floor.note, `${online} (the stack pins nginx to 1)`);
-    assert.equal(allowed(nginx.pid), online);
+    assert.equal(floor.note, `${onlineCpus()} (the stack pins nginx to 1)`);
+    assert.equal(allowed(nginx.pid), onlineCpus());
     floor.restore();
     assert.equal(allowed(nginx.pid), '1');
   });
