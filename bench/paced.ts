@@ -58,7 +58,11 @@ const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: 1
 const times = targets.map((): number[] => []);
 for (let i = 0; i < REQUESTS; i++) {
   for (const [k, target] of targets.entries()) {
-    times[k]!.push(await timeOne(target, agents[k]!));
+    const ms = await timeOne(target, agents[k]!).catch((err: Error) => {
+      console.error(`paced: ${target.label}: ${err.message}; is the local stack up (make up STACK=local)?`);
+      process.exit(1);
+    });
+    times[k]!.push(ms);
     await sleep(INTERVAL_MS);
   }
 }
