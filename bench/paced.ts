@@ -4,7 +4,8 @@
  * process on it sleeps between requests, as at the contest's low rates. Targets:
  * nginx's floor (:9998, nginx answering by itself), the stack through nginx
  * (:9999), and api1 straight on its unix socket, a payment and a 404 (no Redis).
- * Each payment is a real one: the worker forwards it. Prints p50 and p99 per target.
+ * The payments to the stack and to api1 are real ones, forwarded by the worker; the
+ * floor's go nowhere. Prints p50 and p99 per target.
  * Usage: make up STACK=local, then node --import tsx bench/paced.ts   (REQUESTS per target, default 400)
  */
 import { randomUUID } from 'node:crypto';
