@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appliedLimits, setContainerCpuset } from './standin/docker/containers.ts';
 import { onlineCpus } from './standin/local/cgroups.ts';
-import { readState } from './standin/local/stack.ts';
+import { readState } from './standin/local/state.ts';
 
 /**
  * The floor is nginx alone on the machine, free to run on every CPU. The stack

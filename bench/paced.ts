@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http } from '../src/http/node-http.ts';
 import { percentile } from './report/render.ts';
-import { SOCKETS } from './standin/local/stack.ts';
+import { SOCKETS } from './standin/local/state.ts';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 400);
 const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 20);

@@ -5,7 +5,7 @@ import { inflightLength, queueLength } from '../src/store/inspect.ts';
 import { groupMemoryPeak, groupThrottled, resetGroupMemoryPeak } from './standin/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
 import { composeVariables, readCompose, workerIds } from './standin/local/compose.ts';
-import { REDIS_SOCKET, serviceProcesses } from './standin/local/stack.ts';
+import { REDIS_SOCKET, serviceProcesses } from './standin/local/state.ts';
 import { hostShare, readCpuTicks, type CpuTicks } from './host-cpu.ts';
 import { containerCpuSeconds, containerPids, socketInside, stackContainers } from './standin/docker/containers.ts';
 

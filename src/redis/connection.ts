@@ -2,7 +2,7 @@ import net from 'node:net';
 import RedisParser from 'redis-parser';
 import { encodeCommand, type RedisArg } from './encode.ts';
 import { RedisError } from './errors.ts';
-import { Fifo } from './fifo.ts';
+import { InFlight, replyTimeoutMs, type Dated } from './in-flight.ts';
 import type { RedisAddress } from './url.ts';
 
 export type RedisReply = string | number | null | RedisReply[];
@@ -25,18 +25,11 @@ export interface ConnectionOptions {
   commandTimeoutMs?: number;
 }
 
-interface Pending {
+interface Pending extends Dated {
   command: string;
   resolve: (reply: RedisReply) => void;
   reject: (err: Error) => void;
-  /** How long its reply may take once sent (Infinity: no limit). */
-  timeoutMs: number;
-  /** performance.now() by which the reply is due; set when written. */
-  deadline: number;
 }
-
-/** Commands that block on the server, and the argument holding their timeout in seconds (from the end). */
-const BLOCKING: Record<string, number> = { BLPOP: 1, BRPOP: 1, BLMOVE: 1, BRPOPLPUSH: 1, BZPOPMIN: 1, BZPOPMAX: 1 };
 
 interface Unsent extends Pending {
   bytes: Buffer;
@@ -52,16 +45,17 @@ export class RedisConnection {
   private closing = false;
   private attempt = 0;
   private lastError = '';
-  private readonly inflight = new Fifo<Pending>();
+  /** Sent and unanswered; one that goes unanswered too long drops the socket. */
+  private readonly inflight = new InFlight<Pending>((oldest) => {
+    this.lastError = `no reply to ${oldest.command} within ${oldest.timeoutMs} ms`;
+    this.socket?.destroy();
+  });
   private unsent: Unsent[] = [];
   private flushScheduled = false;
   private healthTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readyWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
-  private deadlineTimer: NodeJS.Timeout | null = null;
-  /** The latest deadline on this socket: replies come in order, so none is due before the one ahead. */
-  private lastDeadline = 0;
   private readonly offlineQueueLimit: number;
   private readonly commandTimeoutMs: number;
   private readonly maxBackoffMs: number;
@@ -87,7 +81,7 @@ export class RedisConnection {
       if (!this.ready && this.unsent.length >= this.offlineQueueLimit) {
         return reject(new RedisError('NOT_SENT', command, `not connected to ${this.target()}${this.lastError ? ` (${this.lastError})` : ''}`));
       }
-      this.unsent.push({ command, resolve, reject, bytes: encodeCommand(args), timeoutMs: this.timeoutFor(command, args), deadline: 0 });
+      this.unsent.push({ command, resolve, reject, bytes: encodeCommand(args), timeoutMs: replyTimeoutMs(command, args, this.commandTimeoutMs), deadline: 0 });
       if (this.ready && this.unsent.length >= this.batchSize) {
         this.flush();
       } else if (this.ready && !this.flushScheduled) {
@@ -158,38 +152,6 @@ export class RedisConnection {
     for (const item of this.unsent.splice(0)) item.reject(new RedisError('NOT_SENT', item.command, why));
   }
 
-  private timeoutFor(command: string, args: readonly RedisArg[]): number {
-    if (this.commandTimeoutMs === 0) return Infinity;
-    const from = BLOCKING[command];
-    if (from === undefined) return this.commandTimeoutMs;
-    // A blocking command answers by itself after its timeout (0 blocks for ever).
-    const seconds = Number(args[args.length - from]);
-    return seconds > 0 ? seconds * 1000 + this.commandTimeoutMs : Infinity;
-  }
-
-  /** Dates a command as written now, no earlier than the one ahead of it, and watches the oldest. */
-  private track(item: Pending, now: number): void {
-    item.deadline = this.lastDeadline = Math.max(this.lastDeadline, now + item.timeoutMs);
-    this.inflight.push(item);
-    if (!this.deadlineTimer) this.watchDeadline();
-  }
-
-  /** One timer for the oldest command in flight; the ones behind are due no earlier. */
-  private watchDeadline(): void {
-    const head = this.inflight.peek();
-    if (!head || head.deadline === Infinity) return;
-    const socket = this.socket;
-    this.deadlineTimer = setTimeout(() => {
-      this.deadlineTimer = null;
-      const oldest = this.inflight.peek();
-      if (this.socket !== socket || !oldest) return;
-      if (oldest.deadline > performance.now()) return this.watchDeadline();
-      this.lastError = `no reply to ${oldest.command} within ${oldest.timeoutMs} ms`;
-      socket?.destroy();
-    }, Math.max(1, head.deadline - performance.now()));
-    this.deadlineTimer.unref();
-  }
-
   private settled(): void {
     if (this.inflight.length === 0 && this.idleWaiters.length > 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
@@ -235,7 +197,7 @@ export class RedisConnection {
     const db = this.options.address.db;
     if (db !== 0) {
       // SELECT goes first, ahead of anything queued while offline.
-      this.track({ command: 'SELECT', resolve: () => undefined, reject: () => socket.destroy(), timeoutMs: this.timeoutFor('SELECT', []), deadline: 0 }, performance.now());
+      this.inflight.push({ command: 'SELECT', resolve: () => undefined, reject: () => socket.destroy(), timeoutMs: replyTimeoutMs('SELECT', [], this.commandTimeoutMs), deadline: 0 }, performance.now());
       socket.write(encodeCommand(['SELECT', db]));
     }
     this.ready = true;
@@ -248,9 +210,6 @@ export class RedisConnection {
     this.socket = null;
     this.ready = false;
     this.flushScheduled = false;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = null;
-    this.lastDeadline = 0;
     for (const pending of this.inflight.drain()) {
       pending.reject(new RedisError('UNCERTAIN', pending.command, `connection lost after sending (${this.lastError || 'closed'}); it may have run`));
     }
@@ -272,7 +231,7 @@ export class RedisConnection {
     this.unsent = [];
     socket.write(batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((item) => item.bytes)));
     const now = performance.now();
-    for (const item of batch) this.track(item, now);
+    for (const item of batch) this.inflight.push(item, now);
   }
 
   private healthCheck(timeoutMs: number): void {

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, waitUntil } from './procs.ts';
-import { readState, REDIS_DATA, RUN, type RunningService } from './stack.ts';
+import { readState, REDIS_DATA, RUN, type RunningService } from './state.ts';
 import { purgeBackend } from '../../purge.ts';
 import { unpinNginxForFloor } from '../../floor-cpus.ts';
 import { onlineCpus } from './cgroups.ts';

@@ -8,7 +8,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ours, readState, restartService, RUN, standsIn, writeState } from './stack.ts';
+import { restartService } from './launch.ts';
+import { ours, readState, RUN, standsIn, writeState } from './state.ts';
 
 const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 5_000;

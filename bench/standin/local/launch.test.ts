@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { localPath, RUN, SOCKETS } from './stack.ts';
+import { localPath } from './launch.ts';
+import { RUN, SOCKETS } from './state.ts';
 
 test('container paths map under .run once, even when the checkout itself lives under /tmp', () => {
   assert.equal(localPath('unixsocket /sockets/redis.sock'), `unixsocket ${SOCKETS}/redis.sock`);
