@@ -10,10 +10,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { percentile } from './report/render.ts';
+import { ECHO } from './wake-probe.ts';
 
 const ROUND_TRIPS = Number(process.env.ROUND_TRIPS ?? 5000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const ECHO = "process.stdin.on('data', (b) => process.stdout.write(b))";
 
 /** Microseconds per round trip (two wake-ups) between this process on `here` and an echo on `there`. */
 async function roundTrip(here: number, there: number): Promise<number> {

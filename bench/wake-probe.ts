@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import { createHistogram } from 'node:perf_hooks';
 
 const INTERVAL_MS = 5;
-const ECHO = "process.stdin.on('data', (b) => process.stdout.write(b))";
+/** A Node program that writes back whatever it reads: the other end of a round trip. */
+export const ECHO = "process.stdin.on('data', (b) => process.stdout.write(b))";
 
 export interface WakeDelay {
   samples: number;
