@@ -81,6 +81,12 @@ export async function forwardedIn(api: string, startMs: number, w: RecoveryWindo
   return { inWindow, whileFalling };
 }
 
+/** How fast the worker worked the backlog off: payments forwarded per second while it fell, worker CPU per payment. */
+export function workOff(w: RecoveryWindow, forwarded: Forwarded): { perSecond: number; usPerPayment: number } {
+  const falling = ((w.goneTMs ?? w.toTMs) - w.peakTMs) / 1000;
+  return { perSecond: Math.round(forwarded.whileFalling / Math.max(0.1, falling)), usPerPayment: Math.round((w.workerCpuSeconds * 1e6) / Math.max(1, forwarded.inWindow)) };
+}
+
 /**
  * The table's two cells: the backlog and when it went; the rate while it fell,
  * and the worker's CPU per payment forwarded in the sampled seconds around it.
@@ -91,7 +97,8 @@ export function recoveryCells(w: RecoveryWindow | null, forwarded: Forwarded): {
   const seconds = (w.toTMs - w.fromTMs) / 1000;
   const falling = ((w.goneTMs ?? w.toTMs) - w.peakTMs) / 1000;
   const gone = w.goneAfterMs === null ? 'not gone by the end' : `gone after ${(w.goneAfterMs / 1000).toFixed(1)} s`;
-  const rate = `${Math.round(forwarded.whileFalling / Math.max(0.1, falling))}/s, ${Math.round((w.workerCpuSeconds * 1e6) / Math.max(1, forwarded.inWindow))} µs`;
+  const { perSecond, usPerPayment } = workOff(w, forwarded);
+  const rate = `${perSecond}/s, ${usPerPayment} µs`;
   return {
     backlog: `${w.backlog} payments, ${gone}`,
     drain: `${rate} (${forwarded.whileFalling} payments in the ${falling.toFixed(1)} s it fell; ${forwarded.inWindow} and ${w.workerCpuSeconds.toFixed(2)} worker CPU-s in the ${seconds.toFixed(0)} s sampled around it)`,

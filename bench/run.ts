@@ -20,7 +20,8 @@ import { STAGES } from './k6/lib/stages.js';
 import { purgeToken } from './purge.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
-import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow } from './recovery.ts';
+import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow, workOff } from './recovery.ts';
+import { goalLines, type RunOutcome } from './report/goals.ts';
 import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
 import { unpinNginxForFloor } from './floor-cpus.ts';
@@ -75,10 +76,11 @@ const HOST_LABEL = `host CPU (${availableParallelism()} CPUs): busy / stolen by 
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
-/** What one run contributes to a series: k6's exit code and its line in the table of runs. */
+/** What one run contributes to a series: k6's exit code, its line in the table of runs, and its figures against the goals. */
 interface RunResult {
   code: number;
   row: string;
+  outcome: RunOutcome;
 }
 
 const SERIES_HEADER = [
@@ -220,7 +222,18 @@ async function main(): Promise<RunResult> {
     floorHostShare ? `${Math.round(floorHostShare.steal)}%` : '-',
     wake.floor && wake.run ? `${wake.floor.p99Ms.toFixed(2)} / ${wake.run.p99Ms.toFixed(2)} ms` : '-',
   ];
-  return { code, row: `| ${cells.join(' | ')} |` };
+  const outcome: RunOutcome = {
+    lag: score.lag,
+    inconsistencies: score.inconsistencies,
+    fallback: score.fallback_count,
+    accepted: score.accepted,
+    processed: processedAtEnd,
+    drainMs: sampler.queueVisible ? drainMs : null,
+    // As the table shows it: a gap printed as 2.80 ms meets 2.8 ms.
+    gapMs: Number((score.p99_ms - floor.p99_ms).toFixed(2)),
+    workOff: recovery ? workOff(recovery, forwarded) : null,
+  };
+  return { code, row: `| ${cells.join(' | ')} |`, outcome };
 }
 
 /** RUNS=n: n runs in a row, then their table of runs; exits with the first non-zero k6 code. */
@@ -231,7 +244,8 @@ async function series(runs: number): Promise<number> {
     results.push(await main());
   }
   if (runs > 1) {
-    const text = [...SERIES_HEADER, ...results.map((r) => r.row)].join('\n');
+    const goals = [`Goals, runs that met each:`, '', ...goalLines(results.map((r) => r.outcome))];
+    const text = [...SERIES_HEADER, ...results.map((r) => r.row), '', ...goals].join('\n');
     const file = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-series.md`);
     writeFileSync(file, `${text}\n`);
     console.log(`\n${runs} runs (${file.replace(ROOT + '/', '')}):\n\n${text}\n`);

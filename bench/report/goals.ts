@@ -1,0 +1,44 @@
+/**
+ * The goals a full run is held to (README, "Where it stands"), checked on each
+ * run of a series, so that `RUNS=5 make bench` says in so many words how many
+ * runs met each one.
+ */
+
+/** What one full run measured, as numbers. */
+export interface RunOutcome {
+  lag: number;
+  inconsistencies: number;
+  fallback: number;
+  accepted: number;
+  /** Processed (default + fallback) once the queue drained. */
+  processed: number;
+  /** From the last request to an empty queue; null when the queue could not be read. */
+  drainMs: number | null;
+  /** p99 minus the floor's p99, same run. */
+  gapMs: number;
+  /** The failure window's backlog worked off; null when it was not measured. */
+  workOff: { perSecond: number; usPerPayment: number } | null;
+}
+
+export const GOALS = { drainMs: 1000, workOffPerSecond: 2000, workOffUs: 200, gapMs: 2.8 } as const;
+
+const checks: { goal: string; met: (r: RunOutcome) => boolean }[] = [
+  {
+    goal: 'lag 0, no inconsistency, none on fallback, every accepted payment processed',
+    met: (r) => r.lag === 0 && r.inconsistencies === 0 && r.fallback === 0 && r.processed === r.accepted,
+  },
+  { goal: `queue empty within ${GOALS.drainMs / 1000} s of the last request`, met: (r) => r.drainMs !== null && r.drainMs <= GOALS.drainMs },
+  {
+    goal: `backlog worked off at ≥ ${GOALS.workOffPerSecond.toLocaleString('en')}/s and ≤ ${GOALS.workOffUs} µs a payment`,
+    met: (r) => r.workOff !== null && r.workOff.perSecond >= GOALS.workOffPerSecond && r.workOff.usPerPayment <= GOALS.workOffUs,
+  },
+  { goal: `p99 within ${GOALS.gapMs} ms of the floor`, met: (r) => r.gapMs <= GOALS.gapMs },
+];
+
+/** One line per goal: how many of the runs met it, and whether all of them did. */
+export function goalLines(runs: readonly RunOutcome[]): string[] {
+  return checks.map(({ goal, met }) => {
+    const count = runs.filter(met).length;
+    return `- ${goal}: ${count} of ${runs.length}${count === runs.length ? '' : ' (not met)'}`;
+  });
+}
