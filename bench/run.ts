@@ -5,8 +5,8 @@
  * and a picture. Results go to bench/results/<timestamp>/; a full run also
  * refreshes bench/latest/ (committed, shown in docs/benchmarks.md).
  * RUNS=n repeats the run n times against the same stack and ends with one line
- * per run (the table of runs in the README), also written to
- * bench/results/<timestamp>-series.md.
+ * per run (the table of runs in the README) and how many runs met each goal
+ * (report/goals.ts), also written to bench/results/<timestamp>-series.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -236,7 +236,7 @@ async function main(): Promise<RunResult> {
   return { code, row: `| ${cells.join(' | ')} |`, outcome };
 }
 
-/** RUNS=n: n runs in a row, then their table of runs; exits with the first non-zero k6 code. */
+/** RUNS=n: n runs in a row, then their table of runs and the goals each met; exits with the first non-zero k6 code. */
 async function series(runs: number): Promise<number> {
   const results: RunResult[] = [];
   for (let i = 1; i <= runs; i++) {
