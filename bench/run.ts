@@ -6,7 +6,7 @@
  * refreshes bench/latest/ (committed, shown in docs/benchmarks.md).
  * RUNS=n repeats the run n times against the same stack and ends with one line
  * per run (the table of runs in the README) and how many runs met each goal
- * (report/goals.ts), also written to bench/results/<timestamp>-series.md.
+ * (report/series.ts), also written to bench/results/<timestamp>-series.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -21,11 +21,11 @@ import { purgeToken } from './purge.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow, workOff } from './recovery.ts';
-import { goalLines, type RunOutcome } from './report/goals.ts';
+import { seriesText, type RunOutcome } from './report/series.ts';
 import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
 import { unpinNginxForFloor } from './floor-cpus.ts';
-import type { WakeDelay } from './wake-probe.ts';
+import { probeInChild, type WakeDelay } from './wake-probe.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const mode = process.argv[2] === 'full' ? 'full' : 'smoke';
@@ -50,22 +50,6 @@ function runK6(args: string[], env: Record<string, string> = {}): Promise<number
   });
 }
 
-/** bench/wake-probe.ts in its own process for `seconds`, beside a k6 run; null if it failed. */
-function wakeProbe(seconds: number): Promise<WakeDelay | null> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bench/wake-probe.ts', String(seconds)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.on('exit', () => {
-      try {
-        done(JSON.parse(out) as WakeDelay);
-      } catch {
-        done(null);
-      }
-    });
-  });
-}
-
 const wakeCell = (w: WakeDelay | null) => (w ? `${w.p99Ms.toFixed(2)} ms (${w.p999Ms.toFixed(2)} ms)` : '-');
 const WAKE_LABEL = 'wake-up round trip of two idle processes, p99 (p99.9): floor run / this run';
 
@@ -83,11 +67,6 @@ interface RunResult {
   outcome: RunOutcome;
 }
 
-const SERIES_HEADER = [
-  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment | backlog at recovery | worker working it off | host busy / stolen, mean (peak second) | stolen in the floor run | wake-up p99: floor / run |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-];
-
 async function main(): Promise<RunResult> {
   if ((await httpStatus({ port: 9999 }, '/payments-summary')) !== 200) {
     console.log('the stack is not up: running make up');
@@ -103,7 +82,7 @@ async function main(): Promise<RunResult> {
   if (!floorHost) throw new Error('the Docker stack has no running nginx: make up');
   console.log(`\n== floor: ${floorSeconds} s of the same ramp against nginx answering 202 by itself (${floorHost}:9998)`);
   const hostBeforeFloor = readCpuTicks();
-  const floorWake = wakeProbe(floorSeconds);
+  const floorWake = probeInChild(floorSeconds);
   const floorCpus = unpinNginxForFloor(process.env.STACK === 'docker' ? 'docker' : 'local');
   console.log(`nginx on CPUs ${floorCpus.note} for the floor`);
   try {
@@ -119,7 +98,7 @@ async function main(): Promise<RunResult> {
   const startMs = Date.now();
   const sampler = new Sampler(startMs);
   await sampler.start();
-  const runWake = wakeProbe(duration);
+  const runWake = probeInChild(duration);
   // The stack's PURGE_TOKEN, wherever make up found it (the environment or .env), for the setup's purge.
   const token = purgeToken();
   const code = await runK6([...common, '-e', `DURATION_SECONDS=${duration}`, 'bench/k6/contest.js'], token === undefined ? {} : { PURGE_TOKEN: token });
@@ -244,8 +223,7 @@ async function series(runs: number): Promise<number> {
     results.push(await main());
   }
   if (runs > 1) {
-    const goals = [`Goals, runs that met each:`, '', ...goalLines(results.map((r) => r.outcome))];
-    const text = [...SERIES_HEADER, ...results.map((r) => r.row), '', ...goals].join('\n');
+    const text = seriesText(results, mode === 'full');
     const file = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-series.md`);
     writeFileSync(file, `${text}\n`);
     console.log(`\n${runs} runs (${file.replace(ROOT + '/', '')}):\n\n${text}\n`);

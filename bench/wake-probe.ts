@@ -5,7 +5,8 @@
  * and back). Run by bench/run.ts beside the floor and beside the contest run, as
  * ordinary processes at normal CPU weight like k6: it measures the machine's
  * scheduling (other processes, the hypervisor), none of the stack's code.
- * Usage: node bench/wake-probe.ts <seconds>; prints one JSON line, in ms.
+ * Usage: node bench/wake-probe.ts <seconds>; prints one JSON line, in ms
+ * (bench/run.ts starts it so: probeInChild).
  */
 import { spawn } from 'node:child_process';
 import { createHistogram } from 'node:perf_hooks';
@@ -47,6 +48,25 @@ export function probeWakeDelay(seconds: number): Promise<WakeDelay> {
     // The first round trip waits for the echo process to start: not counted.
     echo.stdout.once('data', () => histogram.reset());
     ping();
+  });
+}
+
+/**
+ * The probe in a process of its own for `seconds`, beside a k6 run (so that the
+ * runner's own event loop is not what is measured); null if it failed.
+ */
+export function probeInChild(seconds: number): Promise<WakeDelay | null> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [import.meta.filename, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.on('exit', () => {
+      try {
+        done(JSON.parse(out) as WakeDelay);
+      } catch {
+        done(null);
+      }
+    });
   });
 }
 

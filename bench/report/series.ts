@@ -1,8 +1,14 @@
 /**
- * The goals a full run is held to (README, "Where it stands"), checked on each
- * run of a series, so that `RUNS=5 make bench` says in so many words how many
- * runs met each one.
+ * A series of full runs (`RUNS=5 make bench`): one row per run, then the goals
+ * a full run is held to (README, "Not met yet" and the rows above it), checked
+ * on each run, so that the series says in so many words how many met each one.
  */
+
+/** The table of runs; bench/run.ts writes one row per run under it. */
+export const SERIES_HEADER = [
+  '| run (UTC) | p99 | floor p99 | p99 − floor | lag | inconsistencies | default / fallback | queue empty after last request | net profit | stack CPU per payment | worker CPU per payment | backlog at recovery | worker working it off | host busy / stolen, mean (peak second) | stolen in the floor run | wake-up p99: floor / run |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+];
 
 /** What one full run measured, as numbers. */
 export interface RunOutcome {
@@ -41,4 +47,13 @@ export function goalLines(runs: readonly RunOutcome[]): string[] {
     const count = runs.filter(met).length;
     return `- ${goal}: ${count} of ${runs.length}${count === runs.length ? '' : ' (not met)'}`;
   });
+}
+
+/**
+ * The series as printed and written to bench/results/<time>-series.md: the table,
+ * then the goals (for full runs only: they are the contest's run's goals).
+ */
+export function seriesText(runs: readonly { row: string; outcome: RunOutcome }[], withGoals: boolean): string {
+  const goals = withGoals ? ['', 'Goals, runs that met each:', '', ...goalLines(runs.map((r) => r.outcome))] : [];
+  return [...SERIES_HEADER, ...runs.map((r) => r.row), ...goals].join('\n');
 }
