@@ -18,6 +18,11 @@ test('an interval without ticks has no share rather than a division by zero', ()
   assert.equal(hostShare(parseCpuTicks(stat(1, 2, 3)), parseCpuTicks(stat(1, 2, 3))), null);
 });
 
+test('a single CPU is read from its own line when asked for, not from the aggregate', () => {
+  assert.deepEqual(parseCpuTicks(stat(1000, 5000, 50), 0), { total: 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8, idle: 4 + 5, steal: 8 });
+  assert.throws(() => parseCpuTicks(stat(1, 2, 3), 1), /expected a "cpu1" line with 8 counters/);
+});
+
 test('a /proc/stat without the aggregate line is refused, naming what was expected', () => {
   assert.throws(() => parseCpuTicks('intr 1 2 3\n'), /expected an aggregate "cpu" line with 8 counters/);
 });

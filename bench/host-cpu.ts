@@ -13,24 +13,30 @@ export interface CpuTicks {
   steal: number;
 }
 
-/** The aggregate `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal [guest guest_nice]. */
-export function parseCpuTicks(stat: string): CpuTicks {
-  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+/**
+ * A `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal [guest
+ * guest_nice]. The aggregate line by default; `cpu` = 1 reads CPU 1's own line.
+ */
+export function parseCpuTicks(stat: string, cpu?: number): CpuTicks {
+  const name = cpu === undefined ? 'cpu' : `cpu${cpu}`;
+  const line = stat.split('\n').find((l) => l.startsWith(`${name} `));
   const fields = line?.trim().split(/\s+/).slice(1, 9).map(Number) ?? [];
-  if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) throw new Error(`/proc/stat: expected an aggregate "cpu" line with 8 counters, got "${line ?? ''}"`);
+  if (fields.length < 8 || fields.some((n) => !Number.isFinite(n))) {
+    throw new Error(`/proc/stat: expected ${cpu === undefined ? 'an aggregate "cpu"' : `a "${name}"`} line with 8 counters, got "${line ?? ''}"`);
+  }
   const [user, nice, system, idle, iowait, irq, softirq, steal] = fields as [number, number, number, number, number, number, number, number];
   return { total: user + nice + system + idle + iowait + irq + softirq + steal, idle: idle + iowait, steal };
 }
 
-export function readCpuTicks(): CpuTicks | null {
+export function readCpuTicks(cpu?: number): CpuTicks | null {
   try {
-    return parseCpuTicks(readFileSync('/proc/stat', 'utf8'));
+    return parseCpuTicks(readFileSync('/proc/stat', 'utf8'), cpu);
   } catch {
     return null;
   }
 }
 
-/** Between two readings, as percent of all CPUs' time: busy (running anything here) and stolen. */
+/** Between two readings, as percent of the CPUs' time: busy (running anything here) and stolen. */
 export function hostShare(before: CpuTicks, after: CpuTicks): { busy: number; steal: number } | null {
   const total = after.total - before.total;
   if (total <= 0) return null;

@@ -22,7 +22,7 @@ import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow, workOff } from './recovery.ts';
 import { seriesText, type RunOutcome } from './report/series.ts';
-import { Sampler } from './sampler.ts';
+import { PATH_CPU, Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
 import { unpinNginxForFloor } from './floor-cpus.ts';
 import { probeInChild, type WakeDelay } from './wake-probe.ts';
@@ -129,7 +129,7 @@ async function main(): Promise<RunResult> {
   const stackCpu = Object.values(sampler.samples.cpuSeconds).reduce((sum, v) => sum + v, 0);
   const peakCpu = (name: string) => Math.max(0, ...sampler.samples.cpu.map((s) => s.percent[name] ?? 0));
   const host = sampler.samples.host;
-  const meanPeak = (key: 'busy' | 'steal') => (host.length === 0 ? '-' : `${Math.round(host.reduce((sum, s) => sum + s[key], 0) / host.length)}% (${Math.round(Math.max(...host.map((s) => s[key])))}%)`);
+  const meanPeak = (key: 'busy' | 'steal', of = host) => (of.length === 0 ? '-' : `${Math.round(of.reduce((sum, s) => sum + s[key], 0) / of.length)}% (${Math.round(Math.max(...of.map((s) => s[key])))}%)`);
   const table = [
     { label: 'payments sent / accepted', value: `${score.accepted + score.failed} / ${score.accepted}` },
     { label: 'default / fallback', value: `${score.default_count} / ${score.fallback_count}` },
@@ -150,6 +150,8 @@ async function main(): Promise<RunResult> {
     { label: 'worker CPU per forwarded payment', value: `${Math.round(((sampler.samples.cpuSeconds.worker ?? 0) * 1e6) / Math.max(1, processedAtEnd))} µs` },
     // Everything on the machine (k6 and the processors too), per second, as a share of all its CPUs.
     { label: HOST_LABEL, value: `${meanPeak('busy')} / ${meanPeak('steal')}` },
+    // Whether the one CPU nginx, the APIs and Redis share ran out: everything on it, theirs or not.
+    ...(PATH_CPU === null ? [] : [{ label: `the request path's CPU (CPU ${PATH_CPU}): busy / stolen, mean (peak second)`, value: `${meanPeak('busy', sampler.samples.pathCpu)} / ${meanPeak('steal', sampler.samples.pathCpu)}` }]),
     { label: WAKE_LABEL, value: `${wakeCell(wake.floor)} / ${wakeCell(wake.run)}` },
     { label: FLOOR_HOST_LABEL, value: floorHostShare ? `${Math.round(floorHostShare.busy)}% / ${Math.round(floorHostShare.steal)}%` : '-' },
     ...services.map((name) => ({

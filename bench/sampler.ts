@@ -4,13 +4,16 @@ import { parseRedisUrl } from '../src/redis/url.ts';
 import { inflightLength, queueLength } from '../src/store/inspect.ts';
 import { groupMemoryPeak, groupThrottled, resetGroupMemoryPeak } from './standin/local/cgroups.ts';
 import { anonBytes, cpuSeconds, rssBytes } from './standin/local/procs.ts';
-import { composeVariables, readCompose, workerIds } from './standin/local/compose.ts';
+import { composeVariables, readCompose, services as composeServices, workerIds } from './standin/local/compose.ts';
 import { REDIS_SOCKET, serviceProcesses } from './standin/local/state.ts';
 import { hostShare, readCpuTicks, type CpuTicks } from './host-cpu.ts';
 import { containerCpuSeconds, containerPids, socketInside, stackContainers } from './standin/docker/containers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MIN_CPU_SAMPLE_MS = 500;
+const NGINX_CPUSET = composeServices(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).find((s) => s.name === 'nginx')?.cpuset ?? null;
+/** The request path's one CPU (nginx's cpuset, shared with the APIs and Redis), or null when it has none or several. */
+export const PATH_CPU = NGINX_CPUSET !== null && /^\d+$/.test(NGINX_CPUSET) ? Number(NGINX_CPUSET) : null;
 
 /**
  * Samples during a benchmark: queue depth (queue + in-flight) every 100 ms from
@@ -18,7 +21,8 @@ const MIN_CPU_SAMPLE_MS = 500;
  * count toward nginx), plus how often its cgroup was CPU-throttled. Local services
  * are the processes make up started; with STACK=docker, every process of each
  * container (from its cgroup: docker stats understates Node's memory). And the
- * host's own CPU every second: how busy it was and how much the hypervisor stole.
+ * host's own CPU every second: how busy it was and how much the hypervisor stole,
+ * in all and on the request path's CPU.
  */
 interface Sampled {
   name: string;
@@ -50,6 +54,8 @@ export interface Samples {
   cpu: { tMs: number; percent: Record<string, number> }[];
   /** The whole machine, percent of all its CPUs (see host-cpu.ts). */
   host: { tMs: number; busy: number; steal: number }[];
+  /** The CPU the compose file pins the request path to (nginx's cpuset), percent of it; empty when not pinned to one CPU. */
+  pathCpu: { tMs: number; busy: number; steal: number }[];
   throttledStart: Record<string, number>;
   throttledEnd: Record<string, number>;
   /** CPU-seconds (user + system) each service used between start() and stop(). */
@@ -59,7 +65,7 @@ export interface Samples {
 }
 
 export class Sampler {
-  readonly samples: Samples = { queue: [], rss: [], anon: [], cpu: [], host: [], throttledStart: {}, throttledEnd: {}, cpuSeconds: {}, memoryPeak: {} };
+  readonly samples: Samples = { queue: [], rss: [], anon: [], cpu: [], host: [], pathCpu: [], throttledStart: {}, throttledEnd: {}, cpuSeconds: {}, memoryPeak: {} };
   private cpuAtStart = new Map<string, number>();
   private readonly redis: RedisConnection;
   private readonly services: Sampled[];
@@ -69,6 +75,7 @@ export class Sampler {
   private lastCpu = new Map<string, number>();
   private lastAt = 0;
   private lastHost: CpuTicks | null = null;
+  private lastPathCpu: CpuTicks | null = null;
 
   constructor(private readonly startMs: number) {
     const { services, redisSocket } = sampledServices();
@@ -138,12 +145,16 @@ export class Sampler {
     // /proc counts CPU in 10 ms ticks: the short last interval (stop() comes at any
     // moment) would turn one tick into tens of percent. It still counts in cpuSeconds.
     const host = readCpuTicks();
+    const pathCpu = PATH_CPU === null ? null : readCpuTicks(PATH_CPU);
     if (this.lastAt > 0 && now - this.lastAt >= MIN_CPU_SAMPLE_MS) {
       this.samples.cpu.push({ tMs: now - this.startMs, percent });
       const share = host && this.lastHost ? hostShare(this.lastHost, host) : null;
       if (share) this.samples.host.push({ tMs: now - this.startMs, ...share });
+      const pathShare = pathCpu && this.lastPathCpu ? hostShare(this.lastPathCpu, pathCpu) : null;
+      if (pathShare) this.samples.pathCpu.push({ tMs: now - this.startMs, ...pathShare });
     }
     this.lastHost = host;
+    this.lastPathCpu = pathCpu;
     this.samples.rss.push({ tMs: now - this.startMs, bytes });
     this.samples.anon.push({ tMs: now - this.startMs, bytes: anon });
     this.lastAt = now;
