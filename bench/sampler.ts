@@ -11,7 +11,8 @@ import { containerCpuSeconds, containerPids, socketInside, stackContainers } fro
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MIN_CPU_SAMPLE_MS = 500;
-const NGINX_CPUSET = composeServices(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).find((s) => s.name === 'nginx')?.cpuset ?? null;
+const COMPOSE = readCompose(join(ROOT, 'deploy/docker-compose.yml'));
+const NGINX_CPUSET = composeServices(COMPOSE).find((s) => s.name === 'nginx')?.cpuset ?? null;
 /** The request path's one CPU (nginx's cpuset, shared with the APIs and Redis), or null when it has none or several. */
 export const PATH_CPU = NGINX_CPUSET !== null && /^\d+$/.test(NGINX_CPUSET) ? Number(NGINX_CPUSET) : null;
 
@@ -70,7 +71,7 @@ export class Sampler {
   private readonly redis: RedisConnection;
   private readonly services: Sampled[];
   /** Whose in-flight lists count toward the depth: the worker ids the compose file gives its workers. */
-  private readonly workerIds = workerIds(readCompose(join(ROOT, 'deploy/docker-compose.yml')), composeVariables(ROOT));
+  private readonly workerIds = workerIds(COMPOSE, composeVariables(ROOT));
   private timers: NodeJS.Timeout[] = [];
   private lastCpu = new Map<string, number>();
   private lastAt = 0;
