@@ -8,48 +8,24 @@
  * floor's go nowhere. Prints p50 and p99 per target.
  * Usage: make up STACK=local, then node --import tsx bench/paced.ts   (REQUESTS per target, default 400)
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http } from '../src/http/node-http.ts';
 import { percentile } from './report/render.ts';
 import { SOCKETS } from './standin/local/state.ts';
+import { timeOne, type Target } from './timed-request.ts';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 400);
 const INTERVAL_MS = Number(process.env.INTERVAL_MS ?? 20);
 const API1 = join(SOCKETS, 'api1.sock');
 
-interface Target {
-  label: string;
-  where: { host: string; port: number } | { socketPath: string };
-  path: string;
-  pay: boolean;
-}
-
 const targets: Target[] = [
-  { label: 'nginx alone (:9998, the floor)', where: { host: '127.0.0.1', port: 9998 }, path: '/payments', pay: true },
-  { label: 'the stack through nginx (:9999)', where: { host: '127.0.0.1', port: 9999 }, path: '/payments', pay: true },
-  { label: 'api1 on its socket, POST /payments', where: { socketPath: API1 }, path: '/payments', pay: true },
-  { label: 'api1 on its socket, a 404', where: { socketPath: API1 }, path: '/no-such-path', pay: false },
+  { label: 'nginx alone (:9998, the floor)', where: { host: '127.0.0.1', port: 9998 }, path: '/payments', pay: true, expect: 202 },
+  { label: 'the stack through nginx (:9999)', where: { host: '127.0.0.1', port: 9999 }, path: '/payments', pay: true, expect: 202 },
+  { label: 'api1 on its socket, POST /payments', where: { socketPath: API1 }, path: '/payments', pay: true, expect: 202 },
+  { label: 'api1 on its socket, a 404', where: { socketPath: API1 }, path: '/no-such-path', pay: false, expect: 404 },
 ];
-
-/** Milliseconds from sending a request to the end of its answer, over a kept-alive connection of the target's own. */
-function timeOne(target: Target, agent: InstanceType<typeof http.Agent>): Promise<number> {
-  const body = target.pay ? JSON.stringify({ correlationId: randomUUID(), amount: 19.9 }) : '';
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = http.request(
-      { ...target.where, agent, method: target.pay ? 'POST' : 'GET', path: target.path, headers: target.pay ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {} },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(performance.now() - started));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 if (!existsSync(API1)) {
   console.error(`paced: no API socket at ${API1}; start the local stack first (make up STACK=local)`);
@@ -60,7 +36,7 @@ const times = targets.map((): number[] => []);
 for (let i = 0; i < REQUESTS; i++) {
   for (const [k, target] of targets.entries()) {
     const ms = await timeOne(target, agents[k]!).catch((err: Error) => {
-      console.error(`paced: ${target.label}: ${err.message}; is the local stack up (make up STACK=local)?`);
+      console.error(`paced: ${err.message}; is the local stack up (make up STACK=local)?`);
       process.exit(1);
     });
     times[k]!.push(ms);
