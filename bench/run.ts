@@ -9,7 +9,6 @@
  * (report/series.ts), also written to bench/results/<timestamp>-series.md.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,12 +19,13 @@ import { STAGES } from './k6/lib/stages.js';
 import { purgeToken } from './purge.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
-import { forwardedIn, recoveryAtMs, recoveryCells, recoveryWindow, workOff } from './recovery.ts';
+import { forwardedIn, recoveryAtMs, recoveryWindow } from './recovery.ts';
+import { runTable, seriesLine, type RunFigures, type Score } from './report/run-table.ts';
 import { seriesText, type RunOutcome } from './report/series.ts';
-import { PATH_CPU, Sampler } from './sampler.ts';
+import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
 import { unpinNginxForFloor } from './floor-cpus.ts';
-import { probeInChild, type WakeDelay } from './wake-probe.ts';
+import { probeInChild } from './wake-probe.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const mode = process.argv[2] === 'full' ? 'full' : 'smoke';
@@ -49,16 +49,6 @@ function runK6(args: string[], env: Record<string, string> = {}): Promise<number
     child.on('exit', (code) => done(code ?? 1));
   });
 }
-
-const wakeCell = (w: WakeDelay | null) => (w ? `${w.p99Ms.toFixed(2)} ms (${w.p999Ms.toFixed(2)} ms)` : '-');
-const WAKE_LABEL = 'wake-up round trip of two idle processes, p99 (p99.9): floor run / this run';
-
-const RECOVERY_LABEL = 'failure-window backlog once default recovers: peak (queue + in flight), gone after';
-const DRAIN_LABEL = 'worker working it off: forwarded per second while it fell, worker CPU per payment';
-const FLOOR_HOST_LABEL = 'host CPU during the floor run: busy / stolen, mean';
-const HOST_LABEL = `host CPU (${availableParallelism()} CPUs): busy / stolen by the hypervisor, mean (peak second)`;
-
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 /** What one run contributes to a series: k6's exit code, its line in the table of runs, and its figures against the goals. */
 interface RunResult {
@@ -117,48 +107,26 @@ async function main(): Promise<RunResult> {
 
   const summary = await (await fetch('http://localhost:9999/payments-summary')).json();
   const processedAtEnd = summary.default.totalRequests + summary.fallback.totalRequests;
-  const score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8')).summary;
+  const score = JSON.parse(readFileSync(join(dir, 'score.json'), 'utf8')).summary as Score;
   const recoveryAt = recoveryAtMs(duration);
   const recovery = recoveryAt === null ? null : recoveryWindow(sampler.samples, timings.startedAtMs - startMs + recoveryAt);
   const forwarded = recovery ? await forwardedIn('http://localhost:9999', startMs, recovery) : { inWindow: 0, whileFalling: 0 };
-  const recoveryCell = recoveryCells(recovery, forwarded);
-  const services = Object.keys(sampler.samples.rss[0]?.bytes ?? {});
-  const peak = (name: string) => Math.max(0, ...sampler.samples.rss.map((s) => s.bytes[name] ?? 0));
-  const peakAnon = (name: string) => Math.max(0, ...sampler.samples.anon.map((s) => s.bytes[name] ?? 0));
   const limits = new Map(composeServices(readCompose(join(ROOT, 'deploy/docker-compose.yml'))).map((s) => [s.name, s.memoryBytes]));
-  const stackCpu = Object.values(sampler.samples.cpuSeconds).reduce((sum, v) => sum + v, 0);
-  const peakCpu = (name: string) => Math.max(0, ...sampler.samples.cpu.map((s) => s.percent[name] ?? 0));
-  const host = sampler.samples.host;
-  const meanPeak = (key: 'busy' | 'steal', of = host) => (of.length === 0 ? '-' : `${Math.round(of.reduce((sum, s) => sum + s[key], 0) / of.length)}% (${Math.round(Math.max(...of.map((s) => s[key])))}%)`);
-  const table = [
-    { label: 'payments sent / accepted', value: `${score.accepted + score.failed} / ${score.accepted}` },
-    { label: 'default / fallback', value: `${score.default_count} / ${score.fallback_count}` },
-    { label: 'inconsistencies', value: String(score.inconsistencies) },
-    { label: 'lag (at teardown)', value: String(score.lag) },
-    { label: 'processed after drain', value: `${processedAtEnd} of ${score.accepted}` },
-    { label: 'p99 (all successful requests)', value: `${score.p99_ms.toFixed(2)} ms` },
-    { label: 'p99 floor (nginx alone)', value: `${floor.p99_ms.toFixed(2)} ms` },
-    { label: 'floor run: nginx on CPUs', value: floorCpus.note },
-    { label: 'p99 minus floor', value: `${(score.p99_ms - floor.p99_ms).toFixed(2)} ms` },
-    { label: 'bonus', value: `${Math.round(score.bonus * 100)}%` },
-    { label: 'net profit', value: score.net.toFixed(2) },
-    { label: 'net profit / ceiling', value: `${score.net_pct_of_ceiling.toFixed(2)}%` },
-    { label: 'queue empty after last request', value: sampler.queueVisible ? `${drainMs} ms` : 'not measured (Redis not reachable)' },
-    { label: 'stack CPU per accepted payment', value: `${Math.round((stackCpu * 1e6) / Math.max(1, score.accepted))} µs (${stackCpu.toFixed(1)} CPU-s in all)` },
-    { label: RECOVERY_LABEL, value: recoveryCell.backlog },
-    { label: DRAIN_LABEL, value: recoveryCell.drain },
-    { label: 'worker CPU per forwarded payment', value: `${Math.round(((sampler.samples.cpuSeconds.worker ?? 0) * 1e6) / Math.max(1, processedAtEnd))} µs` },
-    // Everything on the machine (k6 and the processors too), per second, as a share of all its CPUs.
-    { label: HOST_LABEL, value: `${meanPeak('busy')} / ${meanPeak('steal')}` },
-    // Whether the one CPU nginx, the APIs and Redis share ran out: everything on it, theirs or not.
-    ...(PATH_CPU === null ? [] : [{ label: `the request path's CPU (CPU ${PATH_CPU}): busy / stolen, mean (peak second)`, value: `${meanPeak('busy', sampler.samples.pathCpu)} / ${meanPeak('steal', sampler.samples.pathCpu)}` }]),
-    { label: WAKE_LABEL, value: `${wakeCell(wake.floor)} / ${wakeCell(wake.run)}` },
-    { label: FLOOR_HOST_LABEL, value: floorHostShare ? `${Math.round(floorHostShare.busy)}% / ${Math.round(floorHostShare.steal)}%` : '-' },
-    ...services.map((name) => ({
-      label: `${name}: peak RSS (anonymous) / cgroup peak / limit, peak CPU, throttled, CPU-s`,
-      value: `${mb(peak(name))} (${mb(peakAnon(name))}) / ${name in sampler.samples.memoryPeak ? mb(sampler.samples.memoryPeak[name]!) : '-'} / ${limits.get(name) ? mb(limits.get(name)!) : '-'}, ${Math.round(peakCpu(name))}%, ${(sampler.samples.throttledEnd[name] ?? 0) - (sampler.samples.throttledStart[name] ?? 0)}x, ${(sampler.samples.cpuSeconds[name] ?? 0).toFixed(1)}`,
-    })),
-  ];
+  const figures: RunFigures = {
+    startMs,
+    score,
+    floorP99Ms: floor.p99_ms,
+    floorCpus: floorCpus.note,
+    processedAtEnd,
+    drainMs: sampler.queueVisible ? drainMs : null,
+    samples: sampler.samples,
+    limits,
+    recovery,
+    forwarded,
+    wake,
+    floorHost: floorHostShare,
+  };
+  const table = runTable(figures);
   const text = table.map((row) => `| ${row.label.padEnd(40)} | ${row.value.padEnd(24)} |`).join('\n');
   console.log(`\n${text}\n`);
 
@@ -192,29 +160,7 @@ async function main(): Promise<RunResult> {
     for (const file of ['table.md', 'report.svg', 'report.html', 'score.json']) copyFileSync(join(dir, file), join(ROOT, 'bench/latest', file));
   }
   console.log(`results: ${dir.replace(ROOT + '/', '')}/ (report.html, table.md, score.json, samples.json)`);
-  const value = (label: string) => table.find((r) => r.label === label)?.value ?? '-';
-  const cells = [
-    new Date(startMs).toISOString().slice(11, 16),
-    ...['p99 (all successful requests)', 'p99 floor (nginx alone)', 'p99 minus floor', 'lag (at teardown)', 'inconsistencies', 'default / fallback', 'queue empty after last request', 'net profit'].map(value),
-    value('stack CPU per accepted payment').split(' (')[0]!,
-    value('worker CPU per forwarded payment'),
-    ...recoveryCell.series,
-    value(HOST_LABEL),
-    floorHostShare ? `${Math.round(floorHostShare.steal)}%` : '-',
-    wake.floor && wake.run ? `${wake.floor.p99Ms.toFixed(2)} / ${wake.run.p99Ms.toFixed(2)} ms` : '-',
-  ];
-  const outcome: RunOutcome = {
-    lag: score.lag,
-    inconsistencies: score.inconsistencies,
-    fallback: score.fallback_count,
-    accepted: score.accepted,
-    processed: processedAtEnd,
-    drainMs: sampler.queueVisible ? drainMs : null,
-    // As the table shows it: a gap printed as 2.80 ms meets 2.8 ms.
-    gapMs: Number((score.p99_ms - floor.p99_ms).toFixed(2)),
-    workOff: recovery ? workOff(recovery, forwarded) : null,
-  };
-  return { code, row: `| ${cells.join(' | ')} |`, outcome };
+  return { code, ...seriesLine(figures, table) };
 }
 
 /** RUNS=n: n runs in a row, then their table of runs and the goals each met; exits with the first non-zero k6 code. */
