@@ -20,7 +20,7 @@ import { purgeToken } from './purge.ts';
 import { readPaymentTimings } from './k6summary.ts';
 import { renderReport } from './report/render.ts';
 import { forwardedIn, recoveryAtMs, recoveryWindow } from './recovery.ts';
-import { runTable, seriesLine, type RunFigures, type Score } from './report/run-table.ts';
+import { runRows, type RunFigures, type Score } from './report/run-table.ts';
 import { seriesText, type RunOutcome } from './report/series.ts';
 import { Sampler } from './sampler.ts';
 import { hostShare, readCpuTicks } from './host-cpu.ts';
@@ -126,7 +126,7 @@ async function main(): Promise<RunResult> {
     wake,
     floorHost: floorHostShare,
   };
-  const table = runTable(figures);
+  const { table, row, outcome } = runRows(figures);
   const text = table.map((row) => `| ${row.label.padEnd(40)} | ${row.value.padEnd(24)} |`).join('\n');
   console.log(`\n${text}\n`);
 
@@ -160,7 +160,7 @@ async function main(): Promise<RunResult> {
     for (const file of ['table.md', 'report.svg', 'report.html', 'score.json']) copyFileSync(join(dir, file), join(ROOT, 'bench/latest', file));
   }
   console.log(`results: ${dir.replace(ROOT + '/', '')}/ (report.html, table.md, score.json, samples.json)`);
-  return { code, ...seriesLine(figures, table) };
+  return { code, row, outcome };
 }
 
 /** RUNS=n: n runs in a row, then their table of runs and the goals each met; exits with the first non-zero k6 code. */

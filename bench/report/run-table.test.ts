@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Samples } from '../sampler.ts';
-import { runTable, seriesLine, type RunFigures } from './run-table.ts';
+import { runRows, type RunFigures } from './run-table.ts';
 import { SERIES_HEADER } from './series.ts';
 
 const samples = (): Samples => ({
@@ -36,34 +36,33 @@ const figures = (over: Partial<RunFigures> = {}): RunFigures => ({
 const cell = (rows: { label: string; value: string }[], label: string) => rows.find((r) => r.label === label)?.value;
 
 test('the gap to the floor is the run p99 less the floor p99, to two decimals', () => {
-  assert.equal(cell(runTable(figures()), 'p99 minus floor'), '2.80 ms');
+  assert.equal(cell(runRows(figures()).table, 'p99 minus floor'), '2.80 ms');
 });
 
 test('a gap printed as 2.80 ms counts as 2.80 in the series outcome', () => {
-  const f = figures();
-  assert.equal(seriesLine(f, runTable(f)).outcome.gapMs, 2.8);
+  assert.equal(runRows(figures()).outcome.gapMs, 2.8);
 });
 
 test('CPU per payment divides the whole stack by the payments accepted, the worker by those processed', () => {
-  const rows = runTable(figures({ processedAtEnd: 500 }));
+  const rows = runRows(figures({ processedAtEnd: 500 })).table;
   assert.equal(cell(rows, 'stack CPU per accepted payment'), '3000 µs (3.0 CPU-s in all)');
   assert.equal(cell(rows, 'worker CPU per forwarded payment'), '2000 µs');
 });
 
 test('a service row reads RSS, anonymous RSS, cgroup peak, limit, peak CPU, throttles and CPU-seconds', () => {
   const label = 'api1: peak RSS (anonymous) / cgroup peak / limit, peak CPU, throttled, CPU-s';
-  assert.equal(cell(runTable(figures()), label), '30.0 MB (10.0 MB) / 20.0 MB / 70.0 MB, 12%, 3x, 2.0');
+  assert.equal(cell(runRows(figures()).table, label), '30.0 MB (10.0 MB) / 20.0 MB / 70.0 MB, 12%, 3x, 2.0');
 });
 
 test('a queue that could not be read says so in the table and in the outcome', () => {
-  const f = figures({ drainMs: null });
-  assert.equal(cell(runTable(f), 'queue empty after last request'), 'not measured (Redis not reachable)');
-  assert.equal(seriesLine(f, runTable(f)).outcome.drainMs, null);
+  const { table, outcome } = runRows(figures({ drainMs: null }));
+  assert.equal(cell(table, 'queue empty after last request'), 'not measured (Redis not reachable)');
+  assert.equal(outcome.drainMs, null);
 });
 
 test('a series line has one cell per column of the series header', () => {
-  const f = figures();
+  const { row } = runRows(figures());
   const columns = (line: string) => line.split(' | ').length;
-  assert.equal(columns(seriesLine(f, runTable(f)).row), columns(SERIES_HEADER[0]!));
-  assert.match(seriesLine(f, runTable(f)).row, /^\| 07:05 \| 4\.00 ms \| 1\.20 ms \| 2\.80 ms \| 0 \| 0 \| 1000 \/ 0 \|/);
+  assert.equal(columns(row), columns(SERIES_HEADER[0]!));
+  assert.match(row, /^\| 07:05 \| 4\.00 ms \| 1\.20 ms \| 2\.80 ms \| 0 \| 0 \| 1000 \/ 0 \|/);
 });

@@ -59,10 +59,17 @@ type HostSamples = Samples['host'];
 const meanPeak = (of: HostSamples, key: 'busy' | 'steal') =>
   of.length === 0 ? '-' : `${Math.round(of.reduce((sum, s) => sum + s[key], 0) / of.length)}% (${Math.round(Math.max(...of.map((s) => s[key])))}%)`;
 
-/** The run's table, row by row. */
-export function runTable(f: RunFigures): Row[] {
-  const { score, samples } = f;
+type RecoveryCells = ReturnType<typeof recoveryCells>;
+
+/** The run's table, row by row, and its line in a series with its figures against the goals. */
+export function runRows(f: RunFigures): { table: Row[]; row: string; outcome: RunOutcome } {
   const recovery = recoveryCells(f.recovery, f.forwarded);
+  const table = tableRows(f, recovery);
+  return { table, ...seriesLine(f, table, recovery.series) };
+}
+
+function tableRows(f: RunFigures, recovery: RecoveryCells): Row[] {
+  const { score, samples } = f;
   const stackCpu = Object.values(samples.cpuSeconds).reduce((sum, v) => sum + v, 0);
   const peak = (rows: Samples['rss'], name: string) => Math.max(0, ...rows.map((s) => s.bytes[name] ?? 0));
   const peakCpu = (name: string) => Math.max(0, ...samples.cpu.map((s) => s.percent[name] ?? 0));
@@ -99,15 +106,15 @@ export function runTable(f: RunFigures): Row[] {
   ];
 }
 
-/** The run's line in a series' table of runs (SERIES_HEADER's columns) and its figures against the goals. */
-export function seriesLine(f: RunFigures, table: readonly Row[]): { row: string; outcome: RunOutcome } {
+/** The run's line in a series' table of runs (SERIES_HEADER's columns), read from its table. */
+function seriesLine(f: RunFigures, table: readonly Row[], recoverySeries: RecoveryCells['series']): { row: string; outcome: RunOutcome } {
   const value = (label: string) => table.find((r) => r.label === label)?.value ?? '-';
   const cells = [
     new Date(f.startMs).toISOString().slice(11, 16),
     ...['p99 (all successful requests)', 'p99 floor (nginx alone)', 'p99 minus floor', 'lag (at teardown)', 'inconsistencies', 'default / fallback', 'queue empty after last request', 'net profit'].map(value),
     value('stack CPU per accepted payment').split(' (')[0]!,
     value('worker CPU per forwarded payment'),
-    ...recoveryCells(f.recovery, f.forwarded).series,
+    ...recoverySeries,
     value(HOST_LABEL),
     f.floorHost ? `${Math.round(f.floorHost.steal)}%` : '-',
     f.wake.floor && f.wake.run ? `${f.wake.floor.p99Ms.toFixed(2)} / ${f.wake.run.p99Ms.toFixed(2)} ms` : '-',
