@@ -18,6 +18,8 @@ export interface CommonConfig {
   redis: RedisAddress;
   logLevel: LogLevel;
   redisHealthCheckMs: number;
+  /** JOURNAL_DIR: payments are appended to segment files here and tailed into Redis; null: enqueued in Redis by the API. */
+  journalDir: string | null;
 }
 
 export interface ApiConfig extends CommonConfig {
@@ -64,6 +66,8 @@ export interface WorkerConfig extends CommonConfig {
   ledgerDetailRetentionMs: number;
   /** `done`/`accepted` entries older than this are pruned (IDEMPOTENCY_RETENTION). */
   idempotencyRetentionMs: number;
+  /** How often the journal is read for new payments (JOURNAL_POLL_INTERVAL). */
+  journalPollMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -122,6 +126,7 @@ function common(env: Env): CommonConfig {
     redis: parseRedisUrl(read(env, 'REDIS_URL') ?? 'redis://redis:6379/0'),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', 'WARNING', ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']),
     redisHealthCheckMs: secondsAsMs(env, 'REDIS_HEALTH_CHECK_INTERVAL', 30, 0, 3600),
+    journalDir: read(env, 'JOURNAL_DIR') ?? null,
   };
 }
 
@@ -167,5 +172,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     orphanAfterMs: secondsAsMs(env, 'ORPHAN_AFTER', 60, 0, 3600),
     ledgerDetailRetentionMs: secondsAsMs(env, 'LEDGER_DETAIL_RETENTION', 900, 1, 7 * 86400),
     idempotencyRetentionMs: secondsAsMs(env, 'IDEMPOTENCY_RETENTION', 86400, 1, 365 * 86400),
+    journalPollMs: secondsAsMs(env, 'JOURNAL_POLL_INTERVAL', 0.005, 0.001, 10),
   };
 }

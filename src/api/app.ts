@@ -9,6 +9,7 @@ import { BODY_LIMIT_BYTES, acceptPayment } from './payments.ts';
 import { storeError } from './store-error.ts';
 import { getSummary } from './summary.ts';
 import type { MemoryGuard } from './memory-guard.ts';
+import type { JournalWriter } from '../journal/writer.ts';
 
 export interface AppOptions {
   instance: string;
@@ -16,6 +17,8 @@ export interface AppOptions {
   extend?: (router: Router) => void;
   /** Refuses new payments once Redis is nearly full; none: never refuse on memory. */
   memory?: MemoryGuard;
+  /** JOURNAL_DIR's writer: payments are appended there; none: enqueued in Redis. */
+  journal?: JournalWriter;
   /** PURGE_TOKEN: when set, POST /purge-payments needs it in X-Purge-Token; null: open, as the contest's test calls it. */
   purgeToken?: string | null;
 }
@@ -26,7 +29,7 @@ const PURGE_TOKEN_HEADER = 'x-purge-token';
 export function createRouter(redis: RedisConnection, options: AppOptions): Router {
   const purgeToken = options.purgeToken ?? null;
   const router = new Router(BODY_LIMIT_BYTES)
-    .on('POST', '/payments', acceptPayment(redis, options.memory))
+    .on('POST', '/payments', acceptPayment(redis, options.memory, options.journal))
     .on('GET', '/payments-summary', getSummary(redis))
     .on('POST', '/purge-payments', async (req: IncomingMessage, res: ServerResponse) => {
       if (purgeToken !== null && !tokenMatches(purgeToken, req.headers[PURGE_TOKEN_HEADER])) {

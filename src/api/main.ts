@@ -7,6 +7,7 @@ import { RedisConnection } from '../redis/connection.ts';
 import { createDrainableServer, withdrawSocketPath } from '../http/drain.ts';
 import { createRouter } from './app.ts';
 import { MemoryGuard } from './memory-guard.ts';
+import { JournalWriter } from '../journal/writer.ts';
 import { loadScripts } from '../store/scripts.ts';
 import { consistencyRoute } from '../consistency/route.ts';
 import { exitOnStartupError, onShutdown } from '../process.ts';
@@ -28,9 +29,11 @@ async function start(config: ApiConfig): Promise<void> {
   await loadScripts(redis);
   const memory = new MemoryGuard(redis, config.memoryRefuseAt);
   await memory.start();
+  const journal = config.journalDir ? new JournalWriter(config.journalDir, config.instance) : undefined;
   const router = createRouter(redis, {
     instance: config.instance,
     memory,
+    journal,
     purgeToken: config.purgeToken,
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
   });
@@ -49,6 +52,7 @@ async function start(config: ApiConfig): Promise<void> {
   log.info(`listening on ${config.socketPath ?? config.port}`);
   onShutdown(async () => {
     await drain(DRAIN_GRACE_MS);
+    journal?.close();
     memory.stop();
     await redis.close();
   });

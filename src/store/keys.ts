@@ -15,6 +15,8 @@
  *   ledger:<processor>:folded (hash)             bucket -> "offset:cents," per folded payment (offset = ms within the bucket)
  *   ledger:retention (hash)                      'accepted'/'done': entries pruned so far; 'cursor': the prune's HSCAN cursor
  *   purges (counter)                             bumped by every purge; workers then drop what left their in-flight lists
+ *   purged-at (ms)                               the last purge's time: journal lines accepted up to then are dropped
+ *   journal:offsets (hash, segment -> bytes)     how far each journal segment is in the queue (JOURNAL_DIR only)
  *
  * Retention (src/store/retention.ts, run in small batches by the worker, see src/ledger/retention.ts):
  *   - log members with requestedAt older than LEDGER_DETAIL_RETENTION move into
@@ -60,6 +62,10 @@ export const keys = {
   healthLease: (p: Processor) => `health:${p}:lease`,
   worker: (id: string) => `workers:${id}`,
   purges: 'purges',
+  /** The last purge's time (ms, Redis's clock): journal lines accepted up to then are dropped. */
+  purgedAt: 'purged-at',
+  /** Journal segment -> bytes ingested into the queue (src/store/journal.ts); a purge keeps it. */
+  journalOffsets: 'journal:offsets',
   /** Where bench tooling sets a backlog aside (src/store/inspect.ts); never used by the service. */
   heldBackQueue: 'bench:backlog',
 };

@@ -2,6 +2,7 @@ import type { RedisConnection } from '../redis/connection.ts';
 import type { Script } from '../redis/script.ts';
 import { olderThanScript } from './books.ts';
 import { recordScript } from './ledger.ts';
+import { ingestScript } from './journal.ts';
 import { hsetScript, setScript } from './past-limit.ts';
 import { purgeScript } from './purge.ts';
 import { enqueueScript, moveScript } from './queue.ts';
@@ -16,6 +17,7 @@ import { summaryScript } from './summary.ts';
  */
 export const SCRIPTS: readonly Script[] = [
   enqueueScript,
+  ingestScript,
   moveScript,
   recordScript,
   summaryScript,

@@ -12,6 +12,7 @@ import { Worker } from './worker.ts';
 import { LedgerWriter } from '../ledger/writer.ts';
 import { ProcessorClient } from '../processor/client.ts';
 import { Retention } from '../ledger/retention.ts';
+import { JournalTail } from '../journal/tail.ts';
 
 /** The worker process: forwards queued payments to the processors and writes the ledger. */
 try {
@@ -47,6 +48,9 @@ try {
   health.start();
   const retention = new Retention(redis, { detailMs: config.ledgerDetailRetentionMs, idempotencyMs: config.idempotencyRetentionMs });
   retention.start();
+  // With JOURNAL_DIR the APIs append payments to files: this worker moves them into the queue.
+  const tail = config.journalDir ? new JournalTail(redis, config.journalDir, { pollMs: config.journalPollMs }) : null;
+  tail?.start();
 
   // Heartbeat: renews the lease, tells the consistency report this worker lives; READY_FILE serves container health checks.
   const readyFile = process.env.READY_FILE;
@@ -64,6 +68,7 @@ try {
   onShutdown(async () => {
     health.stop();
     retention.stop();
+    await tail?.stop();
     blocking.disconnect();
     await worker.stop();
     clients.default.close();

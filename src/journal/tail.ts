@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { log } from '../log.ts';
+import type { RedisConnection } from '../redis/connection.ts';
+import { DELETED, ingest, ingestedOffset, markDeleted } from '../store/journal.ts';
+import { SEALED, parseSegmentName } from './segment.ts';
+
+export interface TailOptions {
+  /** How often the directory is read for new lines. */
+  pollMs: number;
+  /** Lines moved per script run: bounds how long one run holds Redis. */
+  linesPerRun?: number;
+}
+
+interface Open {
+  fd: number;
+  /** Bytes ingested, as Redis holds it; null: unknown (an uncertain run), read it again. */
+  offset: number | null;
+  sealed: boolean;
+}
+
+const READ_BYTES = 256 << 10;
+
+/**
+ * The worker's side of the journal: every poll, reads the complete lines each
+ * segment gained and moves them into the Redis queue (store/journal.ts: exactly
+ * once, the offset moving with them). A sealed segment read to its end is deleted.
+ * Several tailers (several workers) may run: the offset check lets one win each step.
+ */
+export class JournalTail {
+  private readonly open = new Map<string, Open>();
+  private readonly buffer = Buffer.alloc(READ_BYTES);
+  private timer: NodeJS.Timeout | null = null;
+  /** Logged once per streak of failed polls, not every few milliseconds. */
+  private failing = false;
+  private polling: Promise<void> | null = null;
+  private readonly linesPerRun: number;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly dir: string,
+    private readonly options: TailOptions,
+  ) {
+    this.linesPerRun = options.linesPerRun ?? 500;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new Error(`JOURNAL_DIR: cannot use "${dir}" (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+
+  start(): void {
+    const next = () => {
+      this.polling = this.poll()
+        .then(
+          () => {
+            if (this.failing) log.info('journal: ingesting again');
+            this.failing = false;
+          },
+          (err: unknown) => {
+            if (!this.failing) log.warn(`journal: ingest failed; payments wait in ${this.dir}, retrying every ${this.options.pollMs} ms`, err);
+            this.failing = true;
+          },
+        )
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(next, this.options.pollMs);
+        });
+    };
+    this.timer = setTimeout(next, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.polling;
+    for (const segment of this.open.values()) fs.closeSync(segment.fd);
+    this.open.clear();
+  }
+
+  /** One pass over every segment; resolves with the payments it queued. */
+  async poll(): Promise<number> {
+    const names = fs.readdirSync(this.dir).filter((name) => parseSegmentName(name) !== null);
+    for (const [name, segment] of this.open) {
+      if (!names.includes(name)) this.close(name, segment); // deleted by another tailer
+    }
+    let queued = 0;
+    for (const name of names) queued += await this.drain(name);
+    return queued;
+  }
+
+  private async drain(name: string): Promise<number> {
+    let segment = this.open.get(name);
+    if (!segment) {
+      let fd: number;
+      try {
+        fd = fs.openSync(join(this.dir, name), 'r');
+      } catch {
+        return 0; // deleted since the directory was read
+      }
+      this.open.set(name, (segment = { fd, offset: null, sealed: false }));
+    }
+    let queued = 0;
+    for (;;) {
+      segment.offset ??= await ingestedOffset(this.redis, name);
+      if (segment.offset === DELETED) {
+        this.remove(name, segment); // another tailer finished it, and may have stopped short of the unlink
+        return queued;
+      }
+      const from = segment.offset;
+      const read = fs.readSync(segment.fd, this.buffer, 0, READ_BYTES, from);
+      // latin1: one character per byte, so string positions are file offsets.
+      const chunk = this.buffer.toString('latin1', 0, read);
+      const complete = chunk.lastIndexOf('\n') + 1;
+      if (complete === 0) break;
+      const lines = chunk.slice(0, complete - 1).split('\n');
+      let start = from;
+      for (let i = 0; i < lines.length; i += this.linesPerRun) {
+        const part = lines.slice(i, i + this.linesPerRun);
+        const end = start + part.reduce((bytes, line) => bytes + line.length + 1, 0);
+        const payments = part.filter((line) => line !== '' && line !== SEALED);
+        if (payments.length < part.length && part.includes(SEALED)) segment.sealed = true;
+        segment.offset = null; // until the run's outcome is known
+        const done = await ingest(this.redis, name, start, end, payments);
+        if (!done) break; // someone else moved it: read the offset again
+        segment.offset = start = end;
+        queued += done.queued;
+        if (done.malformed) log.warn(`journal: ${done.malformed} malformed line(s) in ${name} skipped (a write cut short by a crash)`);
+      }
+      if (segment.offset !== start || read < READ_BYTES) break;
+    }
+    if (segment.sealed && segment.offset === fs.fstatSync(segment.fd).size) {
+      // Marked first: a tailer that finds the mark never reads the segment again, even from 0.
+      await markDeleted(this.redis, name);
+      this.remove(name, segment);
+    }
+    return queued;
+  }
+
+  private remove(name: string, segment: Open): void {
+    fs.rmSync(join(this.dir, name), { force: true });
+    this.close(name, segment);
+  }
+
+  private close(name: string, segment: Open): void {
+    fs.closeSync(segment.fd);
+    this.open.delete(name);
+  }
+}
