@@ -25,6 +25,16 @@ describe('configuration', () => {
     assert.equal(api.redisCommandTimeoutMs, 1000, 'a frozen Redis costs a request at most ~1 s');
   });
 
+  test('JOURNAL_DIR, unset by default, is read by the API and the worker alike; the worker polls it every 5 ms unless told', () => {
+    assert.equal(loadApiConfig({}).journalDir, null);
+    assert.equal(loadWorkerConfig(processors).journalPollMs, 5);
+    assert.equal(loadApiConfig({ JOURNAL_DIR: '/journal' }).journalDir, '/journal');
+    const worker = loadWorkerConfig({ ...processors, JOURNAL_DIR: '/journal', JOURNAL_POLL_INTERVAL: '0.02' });
+    assert.equal(worker.journalDir, '/journal');
+    assert.equal(worker.journalPollMs, 20);
+    assert.throws(() => loadWorkerConfig({ ...processors, JOURNAL_POLL_INTERVAL: '0' }), /^Error: JOURNAL_POLL_INTERVAL: expected seconds from 0.001 to 10/);
+  });
+
   test('the worker refuses to start without a processor URL, naming it', () => {
     assert.throws(() => loadWorkerConfig({ FALLBACK_PROCESSOR_URL: 'http://f:8080' }), /^Error: DEFAULT_PROCESSOR_URL: required/);
   });

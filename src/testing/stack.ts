@@ -4,6 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { JournalWriter } from '../journal/writer.ts';
 import { createRouter } from '../api/app.ts';
 import { MemoryGuard } from '../api/memory-guard.ts';
 import { ProcessorClient, type ProcessorRow, type ProcessorTotals } from '../processor/client.ts';
@@ -54,6 +55,8 @@ export interface StackOptions {
   memoryReadMs?: number;
   /** The API's PURGE_TOKEN; unset: purge is open. */
   purgeToken?: string;
+  /** JOURNAL_DIR of the API and of every worker started; unset: the API enqueues in Redis. */
+  journalDir?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -68,7 +71,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startSimulator({ fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
   ]);
   const server = http.createServer({ keepAlive: true });
-  createRouter(redis, { instance: 'test', memory, purgeToken: options.purgeToken }).attach(server);
+  const journal = options.journalDir ? new JournalWriter(options.journalDir, 'test', { syncEveryMs: 0 }) : undefined;
+  createRouter(redis, { instance: 'test', memory, purgeToken: options.purgeToken, journal }).attach(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,6 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         HTTP_CONNECTION_LIMIT: '64',
         HTTP_CONNECTION_LIMIT_PER_HOST: '32',
         LOG_LEVEL: 'WARNING',
+        ...(options.journalDir ? { JOURNAL_DIR: options.journalDir } : {}),
         ...env,
       });
       workers.push(worker);
@@ -116,6 +121,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await Promise.all(workers.map((w) => w.stop('SIGKILL')));
       memory.stop();
+      journal?.close();
       server.closeAllConnections();
       server.close();
       await redis.close();

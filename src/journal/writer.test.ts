@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, mock, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { JournalError, JournalWriter } from './writer.ts';
+import { parseSegmentName, segmentName } from './segment.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(join(os.tmpdir(), 'journal-'));
+});
+afterEach(() => {
+  mock.restoreAll();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const segments = () => fs.readdirSync(dir).sort();
+const read = (name: string) => fs.readFileSync(join(dir, name), 'latin1');
+
+test('each payment is one line in this process segment by the time append returns', () => {
+  const writer = new JournalWriter(dir, 'api1', { syncEveryMs: 0 });
+  writer.append('a|100|1');
+  writer.append('b|200|2');
+  const [name] = segments();
+  assert.equal(parseSegmentName(name!)?.writer, `api1-${process.pid}`);
+  assert.equal(read(name!), 'a|100|1\nb|200|2\n');
+  writer.close();
+});
+
+test('a segment past its size is sealed and the next one takes the following payments', () => {
+  const writer = new JournalWriter(dir, 'api1', { segmentBytes: 16, syncEveryMs: 0 });
+  writer.append('a|100|1'); // 8 bytes
+  writer.append('b|200|2'); // 16: full
+  writer.append('c|300|3');
+  const names = segments();
+  assert.equal(names.length, 2);
+  assert.equal(read(names[0]!), 'a|100|1\nb|200|2\n#sealed\n');
+  assert.equal(read(names[1]!), 'c|300|3\n');
+  writer.close();
+});
+
+test('close seals the segment', () => {
+  const writer = new JournalWriter(dir, 'api1', { syncEveryMs: 0 });
+  writer.append('a|100|1');
+  writer.close();
+  assert.equal(read(segments()[0]!), 'a|100|1\n#sealed\n');
+});
+
+test('a new process seals what a crashed predecessor with its pid left, ending a line cut short', () => {
+  const crashed = segmentName(`api1-${process.pid}`, 1, 1);
+  fs.writeFileSync(join(dir, crashed), 'a|100|1\nb|2');
+  const other = segmentName('api2-1', 1, 1);
+  fs.writeFileSync(join(dir, other), 'x|100|1\n');
+  const writer = new JournalWriter(dir, 'api1', { syncEveryMs: 0 });
+  assert.equal(read(crashed), 'a|100|1\nb|2\n#sealed\n');
+  assert.equal(read(other), 'x|100|1\n', "another instance's segment is left alone");
+  writer.close();
+  const again = new JournalWriter(dir, 'api1', { syncEveryMs: 0 });
+  again.close();
+  assert.equal(read(crashed), 'a|100|1\nb|2\n#sealed\n', 'a sealed segment is not sealed again');
+});
+
+test('a failed write throws JournalError, and the next line starts on a line of its own', () => {
+  const writer = new JournalWriter(dir, 'api1', { syncEveryMs: 0 });
+  const real = fs.writeSync;
+  const failing = mock.method(fs, 'writeSync', (fd: number, text: string) => {
+    real(fd, text.slice(0, 3)); // part of the line reached the file
+    throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+  });
+  assert.throws(() => writer.append('a|100|1'), (err: unknown) => err instanceof JournalError && /ENOSPC/.test(err.message));
+  failing.mock.restore();
+  writer.append('b|200|2');
+  assert.equal(read(segments()[0]!), 'a|1\nb|200|2\n');
+  writer.close();
+});
+
+test('a directory it cannot write stops the process with one line naming JOURNAL_DIR', () => {
+  const file = join(dir, 'not-a-dir');
+  fs.writeFileSync(file, '');
+  assert.throws(() => new JournalWriter(join(file, 'journal'), 'api1'), /^Error: JOURNAL_DIR: cannot write segments in ".*not-a-dir\/journal" \(ENOTDIR\)$/);
+});
