@@ -94,7 +94,8 @@ async function drain(transport: string, simUrl: string): Promise<string> {
     // The backlog is set aside until the worker is up, so start-up is not counted.
     await holdBackQueue(redis);
   }
-  const vars = { ...process.env, REDIS_URL: redisServer.url, DEFAULT_PROCESSOR_URL: simUrl, FALLBACK_PROCESSOR_URL: simUrl, PROCESSOR_TRANSPORT: transport };
+  // No journal: the backlog is queued in Redis directly, the worker only drains it.
+  const vars = { ...process.env, REDIS_URL: redisServer.url, DEFAULT_PROCESSOR_URL: simUrl, FALLBACK_PROCESSOR_URL: simUrl, PROCESSOR_TRANSPORT: transport, JOURNAL_DIR: '' };
   const env = Object.fromEntries(Object.entries(spec.environment).map(([k, v]) => [k, substitute(v, vars)]));
   delete env.READY_FILE;
   const { group, cpus } = workerGroup();

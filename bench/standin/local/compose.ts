@@ -87,10 +87,12 @@ export function parseMemory(text: string): number {
 
 /** Compose-style substitution: ${VAR}, ${VAR:-default}, $$ for a literal $. */
 export function substitute(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\$\$|\$\{(\w+)(?::-([^}]*))?\}/g, (whole, name: string | undefined, fallback: string | undefined) => {
+  // ${X:-d}: d when X is unset or empty; ${X-d}: d only when X is unset (set empty, it stays empty).
+  return text.replace(/\$\$|\$\{(\w+)(?:(:?)-([^}]*))?\}/g, (whole, name: string | undefined, colon: string | undefined, fallback: string | undefined) => {
     if (whole === '$$') return '$';
     const value = vars[name!];
-    return value !== undefined && value !== '' ? value : (fallback ?? '');
+    const missing = value === undefined || (colon === ':' && value === '');
+    return missing ? (fallback ?? '') : value;
   });
 }
 

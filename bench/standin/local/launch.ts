@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { checkCpuset, createGroup, type Limits } from './cgroups.ts';
 import { composeVariables, readCompose, services, substitute, type ServiceSpec } from './compose.ts';
 import { portAnswers, waitUntil } from './procs.ts';
-import { REDIS_DATA, ROOT, RUN, SOCKETS, type RunningService } from './state.ts';
+import { JOURNAL, REDIS_DATA, ROOT, RUN, SOCKETS, type RunningService } from './state.ts';
 
-/** Container paths to local ones: /sockets/ and /tmp/ live under .run/ (only where a path starts). */
+/** Container paths to local ones: /sockets, /tmp and /journal live under .run/ (only where a path starts). */
 export function localPath(text: string): string {
+  const local: Record<string, string> = { sockets: SOCKETS, tmp: join(RUN, 'tmp'), journal: JOURNAL };
   // One pass, so a local path that itself starts with /tmp/ is not mapped again.
-  return text.replace(/(^|\s|unix:|unix:\/\/)\/(sockets|tmp)\//gm, (_, before: string, dir: string) => `${before}${dir === 'sockets' ? SOCKETS : join(RUN, 'tmp')}/`);
+  return text.replace(/(^|\s|unix:|unix:\/\/)\/(sockets|tmp|journal)(?=\/|\s|$)/gm, (_, before: string, dir: string) => `${before}${local[dir]}`);
 }
 
 /** The compose file's variables: .env and the environment, over the local defaults. */

@@ -15,7 +15,7 @@ import { readCompose, services } from './compose.ts';
 import { contestViolations } from '../../checks/rules.ts';
 import { start, startSimulator, variables } from './launch.ts';
 import { alive, cpuSeconds, httpStatus, redisPong, rssBytes, waitUntil } from './procs.ts';
-import { clearState, family, ours, readState, REDIS_DATA, REDIS_SOCKET, ROOT, RUN, SOCKETS, writeState, type RunningService } from './state.ts';
+import { clearState, family, JOURNAL, ours, readState, REDIS_DATA, REDIS_SOCKET, ROOT, RUN, SOCKETS, writeState, type RunningService } from './state.ts';
 
 const ORDER = ['redis', 'api1', 'api2', 'worker', 'nginx'];
 
@@ -124,8 +124,8 @@ export async function down(): Promise<void> {
   clearState();
   console.log(state.length > 0 ? `stopped ${state.map((s) => s.name).join(', ')}` : 'nothing was running');
   // As the Docker way drops its volumes: the next make up starts with no payments.
-  if (process.env.KEEP) console.log(`kept the Redis data (${REDIS_DATA})`);
-  else rmSync(REDIS_DATA, { recursive: true, force: true });
+  if (process.env.KEEP) console.log(`kept the Redis data (${REDIS_DATA}) and the journal (${JOURNAL})`);
+  else for (const dir of [REDIS_DATA, JOURNAL]) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function ps(): Promise<void> {

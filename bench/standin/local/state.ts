@@ -13,6 +13,8 @@ export const RUN = join(ROOT, '.run');
 const STATE = join(RUN, 'state.json');
 /** Redis's append-only file: kept across restarts, removed by make down unless KEEP=1. */
 export const REDIS_DATA = join(RUN, 'redis');
+/** The payment journal (JOURNAL_DIR): kept and removed with the Redis data, as the Docker way's volumes. */
+export const JOURNAL = join(RUN, 'journal');
 // A unix socket path must fit in 108 bytes: from a deep checkout, sockets go to /tmp.
 export const SOCKETS = `${RUN}/sockets/api1.sock`.length < 100 ? join(RUN, 'sockets') : `/tmp/rinha-${createHash('sha1').update(ROOT).digest('hex').slice(0, 8)}`;
 /** Redis's unix socket in the local stack: the compose file's /sockets/redis.sock, mapped. */
