@@ -25,9 +25,9 @@ describe('configuration', () => {
     assert.equal(api.redisCommandTimeoutMs, 1000, 'a frozen Redis costs a request at most ~1 s');
   });
 
-  test('JOURNAL_DIR, unset by default, is read by the API and the worker alike; the worker polls it every 5 ms unless told', () => {
+  test('JOURNAL_DIR, unset by default, is read by the API and the worker alike; the worker polls it every 20 ms unless told', () => {
     assert.equal(loadApiConfig({}).journalDir, null);
-    assert.equal(loadWorkerConfig(processors).journalPollMs, 5);
+    assert.equal(loadWorkerConfig(processors).journalPollMs, 20);
     assert.equal(loadApiConfig({ JOURNAL_DIR: '/journal' }).journalDir, '/journal');
     const worker = loadWorkerConfig({ ...processors, JOURNAL_DIR: '/journal', JOURNAL_POLL_INTERVAL: '0.02' });
     assert.equal(worker.journalDir, '/journal');

@@ -172,6 +172,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     orphanAfterMs: secondsAsMs(env, 'ORPHAN_AFTER', 60, 0, 3600),
     ledgerDetailRetentionMs: secondsAsMs(env, 'LEDGER_DETAIL_RETENTION', 900, 1, 7 * 86400),
     idempotencyRetentionMs: secondsAsMs(env, 'IDEMPOTENCY_RETENTION', 86400, 1, 365 * 86400),
-    journalPollMs: secondsAsMs(env, 'JOURNAL_POLL_INTERVAL', 0.005, 0.001, 10),
+    journalPollMs: secondsAsMs(env, 'JOURNAL_POLL_INTERVAL', 0.02, 0.001, 10),
   };
 }

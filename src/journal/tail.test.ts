@@ -52,6 +52,15 @@ test('a line still being written waits for its newline', async () => {
   await tail.stop();
 });
 
+test('a segment that appears later is found at the next listing of the directory', async () => {
+  const tail = new JournalTail(redis, dir, { pollMs: 5, listMs: 10 }); // lists every second poll
+  assert.equal(await tail.poll(), 0);
+  write(line('a'));
+  assert.equal(await tail.poll(), 0, 'between listings only open segments are read');
+  assert.equal(await tail.poll(), 1);
+  await tail.stop();
+});
+
 test('a restarted tailer resumes where the last one stopped: nothing is queued twice', async () => {
   write(line('a'));
   const first = tailer();

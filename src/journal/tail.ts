@@ -6,8 +6,10 @@ import { DELETED, ingest, ingestedOffset, markDeleted } from '../store/journal.t
 import { SEALED, parseSegmentName } from './segment.ts';
 
 export interface TailOptions {
-  /** How often the directory is read for new lines. */
+  /** How often each known segment is read for new lines: one pread(2) per segment. */
   pollMs: number;
+  /** How often the directory itself is listed for new segments (a new API process, a rotation). */
+  listMs?: number;
   /** Lines moved per script run: bounds how long one run holds Redis. */
   linesPerRun?: number;
 }
@@ -35,6 +37,8 @@ export class JournalTail {
   private failing = false;
   private polling: Promise<void> | null = null;
   private readonly linesPerRun: number;
+  private readonly listEvery: number;
+  private polls = 0;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -42,6 +46,7 @@ export class JournalTail {
     private readonly options: TailOptions,
   ) {
     this.linesPerRun = options.linesPerRun ?? 500;
+    this.listEvery = Math.max(1, Math.round((options.listMs ?? 200) / options.pollMs));
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (err) {
@@ -77,28 +82,37 @@ export class JournalTail {
     this.open.clear();
   }
 
-  /** One pass over every segment; resolves with the payments it queued. */
+  /**
+   * One pass over every segment; resolves with the payments it queued. The
+   * directory is listed on the first poll and every listMs after: between
+   * listings, only the segments already open are read.
+   */
   async poll(): Promise<number> {
-    const names = fs.readdirSync(this.dir).filter((name) => parseSegmentName(name) !== null);
-    for (const [name, segment] of this.open) {
-      if (!names.includes(name)) this.close(name, segment); // deleted by another tailer
-    }
+    if (this.polls++ % this.listEvery === 0) this.list();
     let queued = 0;
-    for (const name of names) queued += await this.drain(name);
+    for (const name of [...this.open.keys()]) queued += await this.drain(name);
     return queued;
   }
 
-  private async drain(name: string): Promise<number> {
-    let segment = this.open.get(name);
-    if (!segment) {
-      let fd: number;
-      try {
-        fd = fs.openSync(join(this.dir, name), 'r');
-      } catch {
-        return 0; // deleted since the directory was read
-      }
-      this.open.set(name, (segment = { fd, offset: null, sealed: false }));
+  /** Opens the segments that appeared, closes those another tailer deleted. */
+  private list(): void {
+    const names = new Set(fs.readdirSync(this.dir).filter((name) => parseSegmentName(name) !== null));
+    for (const [name, segment] of this.open) {
+      if (!names.has(name)) this.close(name, segment);
     }
+    for (const name of names) {
+      if (this.open.has(name)) continue;
+      try {
+        this.open.set(name, { fd: fs.openSync(join(this.dir, name), 'r'), offset: null, sealed: false });
+      } catch {
+        // deleted since the directory was read
+      }
+    }
+  }
+
+  private async drain(name: string): Promise<number> {
+    const segment = this.open.get(name);
+    if (!segment) return 0;
     let queued = 0;
     for (;;) {
       segment.offset ??= await ingestedOffset(this.redis, name);
