@@ -74,6 +74,16 @@ describe('deploy/docker-compose.yml', () => {
     assert.match(api1.command.join(' '), /dist\/api\/main\.js/);
   });
 
+  test('the APIs and the worker share the journal: one volume at /journal, JOURNAL_DIR pointing there unless set', () => {
+    const raw = compose as { services: Record<string, { volumes?: string[] }>; volumes: Record<string, unknown> };
+    assert.ok('journal' in raw.volumes, 'a named volume, on disk like the Redis data');
+    for (const spec of services(compose).filter((s) => ['api1', 'api2', 'worker'].includes(s.name))) {
+      assert.ok(raw.services[spec.name]!.volumes!.includes('journal:/journal'), `${spec.name} mounts the journal`);
+      assert.equal(substitute(spec.environment.JOURNAL_DIR ?? '', {}), '/journal', `${spec.name}'s JOURNAL_DIR`);
+      assert.equal(substitute(spec.environment.JOURNAL_DIR ?? '', { JOURNAL_DIR: '' }), '', 'set empty, the journal is off');
+    }
+  });
+
   test("the worker's id is read from the compose file as the worker reads it: WORKER_ID, else INSTANCE, else worker", () => {
     assert.deepEqual(workerIds(compose, {}), ['worker']);
     const doc = parseCompose(
