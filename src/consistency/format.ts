@@ -19,6 +19,7 @@ function books(report: Report): string[] {
     'Books',
     ...table([
       ['accepted', String(b.accepted), '', ''],
+      ...(report.journal ? [['in the journal', String(report.journal.payments), '', report.journal.oldestAgeMs === null ? '' : `oldest ${formatSeconds(report.journal.oldestAgeMs)}`]] : []),
       ['queued', String(b.queued), '', ''],
       ['in flight', String(b.inFlight), '', `settling ${b.settling}`],
       ['processed default', String(b.processed.default.count), money(b.processed.default.amount), ''],

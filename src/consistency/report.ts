@@ -3,6 +3,7 @@ import type { RedisConnection } from '../redis/connection.ts';
 import { bookProblems, readBooks, formatSeconds, type Books, type InFlight, type SentNotProcessed } from './books.ts';
 import { compareProcessors, NOT_CONFIGURED, windowFindings, type ProcessorsSection } from './compare.ts';
 import { deepCheck, deepFindings, type DeepSection } from './deep.ts';
+import { journalBacklog, type JournalBacklog } from '../journal/backlog.ts';
 
 /**
  * The consistency report: does what the backend accepted, what it ledgered and
@@ -30,6 +31,8 @@ export interface ReportOptions {
   timeoutMs?: number;
   /** Deep mode starts no lookup after this long (default 5 s). */
   deepBudgetMs?: number;
+  /** JOURNAL_DIR: payments still there are counted; null or unset: no journal. */
+  journalDir?: string | null;
 }
 
 export interface Verdict {
@@ -45,6 +48,8 @@ export interface Report {
   sentNotProcessed: SentNotProcessed;
   processors: ProcessorsSection;
   deep: DeepSection | null;
+  /** Journaled and not yet in Redis; null without a journal. */
+  journal: JournalBacklog | null;
   verdict: Verdict;
   summary: string;
 }
@@ -54,9 +59,11 @@ export async function buildReport(redis: RedisConnection, options: ReportOptions
   const timeoutMs = options.timeoutMs ?? 2_000;
   const urls = options.processors;
   const token = options.adminToken;
-  const [own, processors] = await Promise.all([
-    readBooks(redis, nowMs, options.stuckAfterMs ?? 10_000),
+  const stuckAfterMs = options.stuckAfterMs ?? 10_000;
+  const [own, processors, journal] = await Promise.all([
+    readBooks(redis, nowMs, stuckAfterMs),
     urls && token ? compareProcessors(redis, urls, token, nowMs, timeoutMs) : Promise.resolve<ProcessorsSection>({ configured: false, reason: NOT_CONFIGURED }),
+    options.journalDir ? journalBacklog(redis, options.journalDir, nowMs) : null,
   ]);
   let deep: DeepSection | null = null;
   if (options.deep) {
@@ -69,7 +76,7 @@ export async function buildReport(redis: RedisConnection, options: ReportOptions
   const { books, sentNotProcessed } = own;
   const windows = windowFindings(processors, deep ? provenInFlight(deep, own.inFlight) : own.inFlight);
   const lookups = deepFindings(deep);
-  const problems = [...bookProblems(books, sentNotProcessed), ...windows.problems, ...lookups.problems];
+  const problems = [...bookProblems(books, sentNotProcessed), ...journalProblems(journal, stuckAfterMs), ...windows.problems, ...lookups.problems];
   const verdict: Verdict = { consistent: problems.length === 0, problems, notes: [...windows.notes, ...lookups.notes] };
   return {
     generatedAt: new Date(nowMs).toISOString(),
@@ -77,9 +84,15 @@ export async function buildReport(redis: RedisConnection, options: ReportOptions
     sentNotProcessed,
     processors,
     deep,
+    journal,
     verdict,
     summary: headline(books, sentNotProcessed, processors, verdict),
   };
+}
+
+function journalProblems(journal: JournalBacklog | null, stuckAfterMs: number): string[] {
+  if (!journal || journal.oldestAgeMs === null || journal.oldestAgeMs <= stuckAfterMs) return [];
+  return [`${journal.payments} payment(s) wait in the journal, the oldest for ${formatSeconds(journal.oldestAgeMs)}: no worker is moving them into Redis`];
 }
 
 /**

@@ -24,7 +24,7 @@ export function consistencyRoute(redis: RedisConnection, config: ApiConfig): Han
   const build = (deep: boolean): Promise<Report> => {
     let report = building.get(deep);
     if (!report) {
-      report = buildReport(redis, { processors: config.processors, adminToken: config.processorAdminToken, deep }).finally(() => building.delete(deep));
+      report = buildReport(redis, { processors: config.processors, adminToken: config.processorAdminToken, deep, journalDir: config.journalDir }).finally(() => building.delete(deep));
       building.set(deep, report);
     }
     return report;

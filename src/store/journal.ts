@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../redis/connection.ts';
 import { Script } from '../redis/script.ts';
 import { keys } from './keys.ts';
-import { integers, text } from './reply.ts';
+import { integers, strings, text } from './reply.ts';
 
 /**
  * Moves journal lines into the queue, exactly once: the segment's offset in
@@ -65,6 +65,14 @@ export async function ingest(redis: RedisConnection, segment: string, from: numb
 export async function ingestedOffset(redis: RedisConnection, segment: string): Promise<number> {
   const value = text(await redis.send(['HGET', keys.journalOffsets, segment]), 'HGET');
   return value === null ? 0 : Number(value);
+}
+
+/** Every segment's offset, DELETED for those already removed. */
+export async function ingestedOffsets(redis: RedisConnection): Promise<Map<string, number>> {
+  const flat = strings(await redis.send(['HGETALL', keys.journalOffsets]), 'HGETALL');
+  const offsets = new Map<string, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) offsets.set(flat[i]!, Number(flat[i + 1]));
+  return offsets;
 }
 
 /** The offset of a segment a tailer has read to its seal and deleted: never read again (one short entry per segment is kept). */
