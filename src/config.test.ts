@@ -25,14 +25,16 @@ describe('configuration', () => {
     assert.equal(api.redisCommandTimeoutMs, 1000, 'a frozen Redis costs a request at most ~1 s');
   });
 
-  test('JOURNAL_DIR, unset by default, is read by the API and the worker alike; the worker polls it every 20 ms unless told', () => {
+  test('JOURNAL_DIR, unset by default, is read by the API and the worker alike; the API flushes every 20 ms, the worker polls every second', () => {
     assert.equal(loadApiConfig({}).journalDir, null);
-    assert.equal(loadWorkerConfig(processors).journalPollMs, 20);
-    assert.equal(loadApiConfig({ JOURNAL_DIR: '/journal' }).journalDir, '/journal');
+    assert.equal(loadApiConfig({}).journalFlushMs, 20);
+    assert.equal(loadWorkerConfig(processors).journalPollMs, 1000);
+    assert.equal(loadApiConfig({ JOURNAL_DIR: '/journal', JOURNAL_FLUSH_INTERVAL: '0.05' }).journalFlushMs, 50);
     const worker = loadWorkerConfig({ ...processors, JOURNAL_DIR: '/journal', JOURNAL_POLL_INTERVAL: '0.02' });
     assert.equal(worker.journalDir, '/journal');
     assert.equal(worker.journalPollMs, 20);
-    assert.throws(() => loadWorkerConfig({ ...processors, JOURNAL_POLL_INTERVAL: '0' }), /^Error: JOURNAL_POLL_INTERVAL: expected seconds from 0.001 to 10/);
+    assert.throws(() => loadWorkerConfig({ ...processors, JOURNAL_POLL_INTERVAL: '0' }), /^Error: JOURNAL_POLL_INTERVAL: expected seconds from 0.001 to 60/);
+    assert.throws(() => loadApiConfig({ JOURNAL_FLUSH_INTERVAL: 'soon' }), /^Error: JOURNAL_FLUSH_INTERVAL: expected seconds from 0.001 to 10/);
   });
 
   test('the worker refuses to start without a processor URL, naming it', () => {

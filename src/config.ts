@@ -38,6 +38,8 @@ export interface ApiConfig extends CommonConfig {
   purgeToken: string | null;
   /** POST /payments answers 503 once Redis's used_memory passes this share of maxmemory (REDIS_MEMORY_REFUSE_AT, percent). */
   memoryRefuseAt: number;
+  /** How often the API moves the lines it journaled into Redis (JOURNAL_FLUSH_INTERVAL). */
+  journalFlushMs: number;
 }
 
 export interface ProcessorUrls {
@@ -66,7 +68,7 @@ export interface WorkerConfig extends CommonConfig {
   ledgerDetailRetentionMs: number;
   /** `done`/`accepted` entries older than this are pruned (IDEMPOTENCY_RETENTION). */
   idempotencyRetentionMs: number;
-  /** How often the journal is read for new payments (JOURNAL_POLL_INTERVAL). */
+  /** How often the worker reads the journal for lines no API moved (JOURNAL_POLL_INTERVAL). */
   journalPollMs: number;
 }
 
@@ -145,6 +147,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     consistencyToken: read(env, 'CONSISTENCY_TOKEN') ?? null,
     purgeToken: read(env, 'PURGE_TOKEN') ?? null,
     memoryRefuseAt: integer(env, 'REDIS_MEMORY_REFUSE_AT', 90, 1, 100) / 100,
+    journalFlushMs: secondsAsMs(env, 'JOURNAL_FLUSH_INTERVAL', 0.02, 0.001, 10),
   };
 }
 
@@ -172,6 +175,6 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     orphanAfterMs: secondsAsMs(env, 'ORPHAN_AFTER', 60, 0, 3600),
     ledgerDetailRetentionMs: secondsAsMs(env, 'LEDGER_DETAIL_RETENTION', 900, 1, 7 * 86400),
     idempotencyRetentionMs: secondsAsMs(env, 'IDEMPOTENCY_RETENTION', 86400, 1, 365 * 86400),
-    journalPollMs: secondsAsMs(env, 'JOURNAL_POLL_INTERVAL', 0.02, 0.001, 10),
+    journalPollMs: secondsAsMs(env, 'JOURNAL_POLL_INTERVAL', 1, 0.001, 60),
   };
 }

@@ -7,6 +7,7 @@ import { RedisConnection } from '../redis/connection.ts';
 import { createDrainableServer, withdrawSocketPath } from '../http/drain.ts';
 import { createRouter } from './app.ts';
 import { MemoryGuard } from './memory-guard.ts';
+import { JournalFlusher } from '../journal/flush.ts';
 import { JournalWriter } from '../journal/writer.ts';
 import { loadScripts } from '../store/scripts.ts';
 import { consistencyRoute } from '../consistency/route.ts';
@@ -29,7 +30,11 @@ async function start(config: ApiConfig): Promise<void> {
   await loadScripts(redis);
   const memory = new MemoryGuard(redis, config.memoryRefuseAt);
   await memory.start();
-  const journal = config.journalDir ? new JournalWriter(config.journalDir, config.instance) : undefined;
+  // With a journal, POST /payments writes a file and answers; this process moves the lines into Redis every few ms.
+  const flusher = config.journalDir ? new JournalFlusher(redis, config.journalFlushMs) : null;
+  const journal = config.journalDir
+    ? new JournalWriter(config.journalDir, config.instance, { onWritten: (segment, line, start, end) => flusher!.add(segment, line, start, end) })
+    : undefined;
   const router = createRouter(redis, {
     instance: config.instance,
     memory,
@@ -53,6 +58,7 @@ async function start(config: ApiConfig): Promise<void> {
   onShutdown(async () => {
     await drain(DRAIN_GRACE_MS);
     journal?.close();
+    await flusher?.close();
     memory.stop();
     await redis.close();
   });

@@ -135,12 +135,16 @@ export class JournalTail {
         if (payments.length < part.length && part.includes(SEALED)) segment.sealed = true;
         segment.offset = null; // until the run's outcome is known
         const done = await ingest(this.redis, name, start, end, payments);
-        if (!done) break; // someone else moved it: read the offset again
+        if ('storedOffset' in done) {
+          segment.offset = done.storedOffset; // someone else moved it: go on from there
+          break;
+        }
         segment.offset = start = end;
         queued += done.queued;
         if (done.malformed) log.warn(`journal: ${done.malformed} malformed line(s) in ${name} skipped (a write cut short by a crash)`);
       }
-      if (segment.offset !== start || read < READ_BYTES) break;
+      if (segment.offset !== start) continue; // moved by another tailer or an API: on from there (or found deleted)
+      if (read < READ_BYTES) break;
     }
     if (segment.sealed && segment.offset === fs.fstatSync(segment.fd).size) {
       // Marked first: a tailer that finds the mark never reads the segment again, even from 0.

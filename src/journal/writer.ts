@@ -7,6 +7,8 @@ export interface WriterOptions {
   segmentBytes?: number;
   /** Written data is fdatasync'ed this often (as Redis's appendfsync everysec); 0: never. */
   syncEveryMs?: number;
+  /** Told of each line once it is in the file, with the bytes it took there: the API's flusher (flush.ts). */
+  onWritten?: (segment: string, line: string, start: number, end: number) => void;
 }
 
 /** A payment could not be written: it is not accepted. */
@@ -22,6 +24,7 @@ export class JournalError extends Error {}
  */
 export class JournalWriter {
   private fd = -1;
+  private name = '';
   private seq = 0;
   private size = 0;
   /** A failed write may have left part of a line: the next write ends it first, so it reads as malformed, not merged. */
@@ -30,6 +33,7 @@ export class JournalWriter {
   private readonly syncTimer: NodeJS.Timeout | null;
   private readonly prefix: string;
   private readonly segmentBytes: number;
+  private readonly onWritten: WriterOptions['onWritten'];
 
   constructor(
     private readonly dir: string,
@@ -37,6 +41,7 @@ export class JournalWriter {
     options: WriterOptions = {},
   ) {
     this.segmentBytes = options.segmentBytes ?? 8 << 20;
+    this.onWritten = options.onWritten;
     // The pid tells this process's segments apart from a sibling's (WORKERS > 1); the start time from a restart's.
     this.prefix = `${instance}-${process.pid}`;
     try {
@@ -59,6 +64,7 @@ export class JournalWriter {
       written = fs.writeSync(this.fd, text);
     } catch (err) {
       this.torn = true;
+      this.size = fileSize(this.fd, this.size); // part of the text may have reached the file
       throw new JournalError(`journal write failed (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
     }
     this.size += written;
@@ -68,6 +74,7 @@ export class JournalWriter {
       throw new JournalError(`journal write cut short (${written} of ${text.length} bytes)`);
     }
     this.torn = false;
+    this.onWritten?.(this.name, line, this.size - written, this.size);
     if (this.size >= this.segmentBytes) this.rotate();
   }
 
@@ -93,7 +100,9 @@ export class JournalWriter {
 
   private openNext(): void {
     this.seq++;
-    this.fd = fs.openSync(join(this.dir, segmentName(this.prefix, Date.now(), this.seq)), 'a');
+    const name = segmentName(this.prefix, Date.now(), this.seq);
+    this.fd = fs.openSync(join(this.dir, name), 'a');
+    this.name = name;
     this.size = 0;
   }
 
@@ -126,6 +135,14 @@ export class JournalWriter {
         fs.closeSync(fd);
       }
     }
+  }
+}
+
+function fileSize(fd: number, fallback: number): number {
+  try {
+    return fs.fstatSync(fd).size;
+  } catch {
+    return fallback;
   }
 }
 

@@ -23,8 +23,8 @@ test('ingest counts what became of each line: queued, replayed, refused, malform
 
 test('ingest from an offset that is not the stored one changes nothing', async () => {
   await ingest(redis, 's', 0, 20, [`a|100|${at}`]);
-  assert.equal(await ingest(redis, 's', 0, 40, [`b|100|${at}`]), null, 'a stale reader');
-  assert.equal(await ingest(redis, 's', 30, 40, [`b|100|${at}`]), null, 'a reader ahead of the books');
+  assert.deepEqual(await ingest(redis, 's', 0, 40, [`b|100|${at}`]), { storedOffset: 20 }, 'a stale reader');
+  assert.deepEqual(await ingest(redis, 's', 30, 40, [`b|100|${at}`]), { storedOffset: 20 }, 'a reader ahead of the books');
   assert.equal(await queueLength(redis), 1);
   assert.equal(await ingestedOffset(redis, 's'), 20);
 });
@@ -32,6 +32,6 @@ test('ingest from an offset that is not the stored one changes nothing', async (
 test('a segment marked deleted takes no more lines, even from 0', async () => {
   await markDeleted(redis, 's');
   assert.equal(await ingestedOffset(redis, 's'), DELETED);
-  assert.equal(await ingest(redis, 's', 0, 20, [`a|100|${at}`]), null);
+  assert.deepEqual(await ingest(redis, 's', 0, 20, [`a|100|${at}`]), { storedOffset: DELETED });
   assert.equal(await queueLength(redis), 0);
 });

@@ -53,10 +53,15 @@ export interface Ingested {
   purged: number;
 }
 
-/** Ingests `lines`, read from `segment` between byte `from` and `to`; null when `from` is not the stored offset (reread it). */
-export async function ingest(redis: RedisConnection, segment: string, from: number, to: number, lines: readonly string[]): Promise<Ingested | null> {
+/** The segment's stored offset was not `from`: nothing was ingested. */
+export interface OffsetMoved {
+  storedOffset: number;
+}
+
+/** Ingests `lines`, read from `segment` between byte `from` and `to`; OffsetMoved when `from` is not the stored offset. */
+export async function ingest(redis: RedisConnection, segment: string, from: number, to: number, lines: readonly string[]): Promise<Ingested | OffsetMoved> {
   const reply = integers(await ingestScript.run(redis, [keys.journalOffsets, keys.accepted, keys.queue, keys.stats, keys.purgedAt], [segment, from, to, ...lines]), 'ingest');
-  if (reply[0] === -1) return null;
+  if (reply[0] === -1) return { storedOffset: reply[1] ?? 0 };
   const [queued = 0, replayed = 0, refused = 0, malformed = 0, purged = 0] = reply;
   return { queued, replayed, refused, malformed, purged };
 }

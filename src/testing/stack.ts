@@ -4,6 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { JournalFlusher } from '../journal/flush.ts';
 import { JournalWriter } from '../journal/writer.ts';
 import { createRouter } from '../api/app.ts';
 import { MemoryGuard } from '../api/memory-guard.ts';
@@ -57,6 +58,8 @@ export interface StackOptions {
   purgeToken?: string;
   /** JOURNAL_DIR of the API and of every worker started; unset: the API enqueues in Redis. */
   journalDir?: string;
+  /** The API's JOURNAL_FLUSH_INTERVAL in ms; 0: it never moves its lines, the worker's tail does. */
+  journalFlushMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -71,7 +74,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startSimulator({ fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
   ]);
   const server = http.createServer({ keepAlive: true });
-  const journal = options.journalDir ? new JournalWriter(options.journalDir, 'test', { syncEveryMs: 0 }) : undefined;
+  const flushMs = options.journalFlushMs ?? 20;
+  const flusher = options.journalDir && flushMs > 0 ? new JournalFlusher(redis, flushMs) : null;
+  const onWritten = flusher ? (segment: string, line: string, start: number, end: number) => flusher.add(segment, line, start, end) : undefined;
+  const journal = options.journalDir ? new JournalWriter(options.journalDir, 'test', { syncEveryMs: 0, onWritten }) : undefined;
   createRouter(redis, { instance: 'test', memory, purgeToken: options.purgeToken, journal }).attach(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -122,6 +128,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all(workers.map((w) => w.stop('SIGKILL')));
       memory.stop();
       journal?.close();
+      await flusher?.close();
       server.closeAllConnections();
       server.close();
       await redis.close();

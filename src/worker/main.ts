@@ -48,7 +48,8 @@ try {
   health.start();
   const retention = new Retention(redis, { detailMs: config.ledgerDetailRetentionMs, idempotencyMs: config.idempotencyRetentionMs });
   retention.start();
-  // With JOURNAL_DIR the APIs append payments to files: this worker moves them into the queue.
+  // With JOURNAL_DIR the APIs append payments to files and move them into the queue themselves;
+  // this worker's tail moves what they left (an API that died, or a Redis that was away).
   const tail = config.journalDir ? new JournalTail(redis, config.journalDir, { pollMs: config.journalPollMs }) : null;
   tail?.start();
 
