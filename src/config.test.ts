@@ -34,7 +34,8 @@ describe('configuration', () => {
     assert.equal(worker.journalDir, '/journal');
     assert.equal(worker.journalPollMs, 20);
     assert.throws(() => loadWorkerConfig({ ...processors, JOURNAL_POLL_INTERVAL: '0' }), /^Error: JOURNAL_POLL_INTERVAL: expected seconds from 0.001 to 60/);
-    assert.throws(() => loadApiConfig({ JOURNAL_FLUSH_INTERVAL: 'soon' }), /^Error: JOURNAL_FLUSH_INTERVAL: expected seconds from 0.001 to 10/);
+    assert.equal(loadApiConfig({ JOURNAL_FLUSH_INTERVAL: '0' }).journalFlushMs, 0, 'off: the worker tail moves every line');
+    assert.throws(() => loadApiConfig({ JOURNAL_FLUSH_INTERVAL: 'soon' }), /^Error: JOURNAL_FLUSH_INTERVAL: expected seconds from 0 to 10/);
   });
 
   test('the worker refuses to start without a processor URL, naming it', () => {

@@ -38,7 +38,7 @@ export interface ApiConfig extends CommonConfig {
   purgeToken: string | null;
   /** POST /payments answers 503 once Redis's used_memory passes this share of maxmemory (REDIS_MEMORY_REFUSE_AT, percent). */
   memoryRefuseAt: number;
-  /** How often the API moves the lines it journaled into Redis (JOURNAL_FLUSH_INTERVAL). */
+  /** How often the API moves the lines it journaled into Redis (JOURNAL_FLUSH_INTERVAL); 0: never, the worker's tail does. */
   journalFlushMs: number;
 }
 
@@ -147,7 +147,7 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     consistencyToken: read(env, 'CONSISTENCY_TOKEN') ?? null,
     purgeToken: read(env, 'PURGE_TOKEN') ?? null,
     memoryRefuseAt: integer(env, 'REDIS_MEMORY_REFUSE_AT', 90, 1, 100) / 100,
-    journalFlushMs: secondsAsMs(env, 'JOURNAL_FLUSH_INTERVAL', 0.02, 0.001, 10),
+    journalFlushMs: secondsAsMs(env, 'JOURNAL_FLUSH_INTERVAL', 0.02, 0, 10),
   };
 }
 

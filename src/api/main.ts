@@ -31,9 +31,9 @@ async function start(config: ApiConfig): Promise<void> {
   const memory = new MemoryGuard(redis, config.memoryRefuseAt);
   await memory.start();
   // With a journal, POST /payments writes a file and answers; this process moves the lines into Redis every few ms.
-  const flusher = config.journalDir ? new JournalFlusher(redis, config.journalFlushMs) : null;
+  const flusher = config.journalDir && config.journalFlushMs > 0 ? new JournalFlusher(redis, config.journalFlushMs) : null;
   const journal = config.journalDir
-    ? new JournalWriter(config.journalDir, config.instance, { onWritten: (segment, line, start, end) => flusher!.add(segment, line, start, end) })
+    ? new JournalWriter(config.journalDir, config.instance, { onWritten: flusher ? (segment, line, start, end) => flusher.add(segment, line, start, end) : undefined })
     : undefined;
   const router = createRouter(redis, {
     instance: config.instance,

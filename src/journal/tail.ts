@@ -24,10 +24,13 @@ interface Open {
 const READ_BYTES = 256 << 10;
 
 /**
- * The worker's side of the journal: every poll, reads the complete lines each
- * segment gained and moves them into the Redis queue (store/journal.ts: exactly
- * once, the offset moving with them). A sealed segment read to its end is deleted.
- * Several tailers (several workers) may run: the offset check lets one win each step.
+ * The worker's side of the journal: every poll, reads each segment from its
+ * stored offset and moves the complete lines there into the Redis queue
+ * (store/journal.ts: exactly once, the offset moving with them). The APIs move
+ * their own lines within ~20 ms (flush.ts), so this finds what they could not:
+ * an API that died first, or lines written while Redis was away. A sealed
+ * segment read to its end is deleted. Several tailers (several workers) may
+ * run, beside the APIs: the offset check lets one win each step.
  */
 export class JournalTail {
   private readonly open = new Map<string, Open>();
