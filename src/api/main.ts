@@ -7,8 +7,7 @@ import { RedisConnection } from '../redis/connection.ts';
 import { createDrainableServer, withdrawSocketPath } from '../http/drain.ts';
 import { createRouter } from './app.ts';
 import { MemoryGuard } from './memory-guard.ts';
-import { JournalFlusher } from '../journal/flush.ts';
-import { JournalWriter } from '../journal/writer.ts';
+import { openJournal } from '../journal/open.ts';
 import { loadScripts } from '../store/scripts.ts';
 import { consistencyRoute } from '../consistency/route.ts';
 import { exitOnStartupError, onShutdown } from '../process.ts';
@@ -31,14 +30,11 @@ async function start(config: ApiConfig): Promise<void> {
   const memory = new MemoryGuard(redis, config.memoryRefuseAt);
   await memory.start();
   // With a journal, POST /payments writes a file and answers; this process moves the lines into Redis every few ms.
-  const flusher = config.journalDir && config.journalFlushMs > 0 ? new JournalFlusher(redis, config.journalFlushMs) : null;
-  const journal = config.journalDir
-    ? new JournalWriter(config.journalDir, config.instance, { onWritten: flusher ? (segment, line, start, end) => flusher.add(segment, line, start, end) : undefined })
-    : undefined;
+  const journal = config.journalDir ? openJournal(redis, config.journalDir, config.instance, config.journalFlushMs) : null;
   const router = createRouter(redis, {
     instance: config.instance,
     memory,
-    journal,
+    journal: journal?.writer,
     purgeToken: config.purgeToken,
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
   });
@@ -57,8 +53,7 @@ async function start(config: ApiConfig): Promise<void> {
   log.info(`listening on ${config.socketPath ?? config.port}`);
   onShutdown(async () => {
     await drain(DRAIN_GRACE_MS);
-    journal?.close();
-    await flusher?.close();
+    await journal?.close();
     memory.stop();
     await redis.close();
   });

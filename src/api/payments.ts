@@ -18,8 +18,8 @@ export const STORE_NEARLY_FULL = 'payment store is nearly full: payment not acce
  * The POST /payments handler: validate, store, answer. A 202 means the payment is
  * stored: without a journal, in Redis's queue (one round trip, which also answers
  * a replay or a conflict at once); with one, in this process's journal segment
- * (one write, no other process woken), the worker then settling replays and
- * conflicts as it queues it. Any doubt about storing is a 503, never a 2XX.
+ * (one write, no other process woken), replays and conflicts being settled when
+ * the line is queued (src/journal/). Any doubt about storing is a 503, never a 2XX.
  */
 export function acceptPayment(redis: RedisConnection, memory?: MemoryGuard, journal?: JournalWriter) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

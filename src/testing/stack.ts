@@ -4,8 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JournalFlusher } from '../journal/flush.ts';
-import { JournalWriter } from '../journal/writer.ts';
+import { openJournal } from '../journal/open.ts';
 import { createRouter } from '../api/app.ts';
 import { MemoryGuard } from '../api/memory-guard.ts';
 import { ProcessorClient, type ProcessorRow, type ProcessorTotals } from '../processor/client.ts';
@@ -74,11 +73,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startSimulator({ fee: 0.15, token: TOKEN, rateLimitSeconds: 5 }),
   ]);
   const server = http.createServer({ keepAlive: true });
-  const flushMs = options.journalFlushMs ?? 20;
-  const flusher = options.journalDir && flushMs > 0 ? new JournalFlusher(redis, flushMs) : null;
-  const onWritten = flusher ? (segment: string, line: string, start: number, end: number) => flusher.add(segment, line, start, end) : undefined;
-  const journal = options.journalDir ? new JournalWriter(options.journalDir, 'test', { syncEveryMs: 0, onWritten }) : undefined;
-  createRouter(redis, { instance: 'test', memory, purgeToken: options.purgeToken, journal }).attach(server);
+  const journal = options.journalDir ? openJournal(redis, options.journalDir, 'test', options.journalFlushMs ?? 20, { syncEveryMs: 0 }) : null;
+  createRouter(redis, { instance: 'test', memory, purgeToken: options.purgeToken, journal: journal?.writer }).attach(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -127,8 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await Promise.all(workers.map((w) => w.stop('SIGKILL')));
       memory.stop();
-      journal?.close();
-      await flusher?.close();
+      await journal?.close();
       server.closeAllConnections();
       server.close();
       await redis.close();
