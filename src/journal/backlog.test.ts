@@ -1,31 +1,22 @@
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import type { RedisConnection } from '../redis/connection.ts';
-import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
-import { flushAll } from '../store/inspect.ts';
+import { journalBed } from '../testing/journal-bed.ts';
 import { ingest, markDeleted } from '../store/journal.ts';
-import { loadScripts } from '../store/scripts.ts';
 import { formatReport } from '../consistency/format.ts';
 import { buildReport } from '../consistency/report.ts';
 import { journalBacklog } from './backlog.ts';
 import { segmentName } from './segment.ts';
 
-let server: TestRedis;
+const bed = journalBed();
 let redis: RedisConnection;
 let dir: string;
-before(async () => {
-  ({ server, redis } = await connectTestRedis());
+beforeEach(() => {
+  redis = bed.redis();
+  dir = bed.dir();
 });
-after(() => redis.close().then(() => server.stop()));
-beforeEach(async () => {
-  await flushAll(redis);
-  await loadScripts(redis);
-  dir = fs.mkdtempSync(join(os.tmpdir(), 'backlog-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const now = 1_800_000_000_000;
 const A = segmentName('api1-7', 1, 1);

@@ -1,31 +1,23 @@
-import { after, afterEach, before, beforeEach, mock, test } from 'node:test';
+import { beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import type { RedisConnection } from '../redis/connection.ts';
-import { connectTestRedis, type TestRedis } from '../testing/redis-server.ts';
-import { acceptedCount, flushAll, queuedEntries } from '../store/inspect.ts';
+import { journalBed } from '../testing/journal-bed.ts';
+import { acceptedCount, queuedEntries } from '../store/inspect.ts';
 import { ingestedOffset } from '../store/journal.ts';
-import { loadScripts } from '../store/scripts.ts';
 import { interceptSend } from '../testing/worker-doubles.ts';
 import { JournalFlusher } from './flush.ts';
 import { JournalTail } from './tail.ts';
 import { JournalWriter } from './writer.ts';
 
-let server: TestRedis;
+const bed = journalBed();
 let redis: RedisConnection;
 let dir: string;
-before(async () => {
-  ({ server, redis } = await connectTestRedis());
+beforeEach(() => {
+  redis = bed.redis();
+  dir = bed.dir();
 });
-after(() => redis.close().then(() => server.stop()));
-beforeEach(async () => {
-  await flushAll(redis);
-  await loadScripts(redis);
-  dir = fs.mkdtempSync(join(os.tmpdir(), 'flush-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const now = Date.now();
 const line = (id: string) => `${id}|1990|${now}`;
