@@ -1,8 +1,7 @@
-import { beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import type { RedisConnection } from '../redis/connection.ts';
 import { journalBed } from '../testing/journal-bed.ts';
 import { acceptedCount, queuedEntries } from '../store/inspect.ts';
 import { ingestedOffset } from '../store/journal.ts';
@@ -11,16 +10,10 @@ import { JournalTail } from './tail.ts';
 import { segmentName } from './segment.ts';
 
 const bed = journalBed();
-let redis: RedisConnection;
-let dir: string;
-beforeEach(() => {
-  redis = bed.redis();
-  dir = bed.dir();
-});
 
 const SEGMENT = segmentName('api1-7', 1, 1);
-const write = (text: string, name = SEGMENT) => fs.appendFileSync(join(dir, name), text);
-const tailer = () => new JournalTail(redis, dir, { pollMs: 5, linesPerRun: 2 });
+const write = (text: string, name = SEGMENT) => fs.appendFileSync(join(bed.dir, name), text);
+const tailer = () => new JournalTail(bed.redis, bed.dir, { pollMs: 5, linesPerRun: 2 });
 const now = Date.now();
 const line = (id: string, cents = 1990) => `${id}|${cents}|${now}\n`;
 
@@ -29,8 +22,8 @@ test('each journaled payment is queued once, and the segment offset moves with i
   const tail = tailer();
   assert.equal(await tail.poll(), 3);
   assert.equal(await tail.poll(), 0, 'nothing new');
-  assert.deepEqual((await queuedEntries(redis)).map((e) => e.split('|')[0]).sort(), ['a', 'b', 'c']);
-  assert.equal(await ingestedOffset(redis, SEGMENT), fs.statSync(join(dir, SEGMENT)).size);
+  assert.deepEqual((await queuedEntries(bed.redis)).map((e) => e.split('|')[0]).sort(), ['a', 'b', 'c']);
+  assert.equal(await ingestedOffset(bed.redis, SEGMENT), fs.statSync(join(bed.dir, SEGMENT)).size);
   await tail.stop();
 });
 
@@ -40,12 +33,12 @@ test('a line still being written waits for its newline', async () => {
   assert.equal(await tail.poll(), 1);
   write(`90|${now}\n`);
   assert.equal(await tail.poll(), 1);
-  assert.deepEqual((await queuedEntries(redis)).sort(), [`a|1990|${now}`, `b|1990|${now}`]);
+  assert.deepEqual((await queuedEntries(bed.redis)).sort(), [`a|1990|${now}`, `b|1990|${now}`]);
   await tail.stop();
 });
 
 test('a segment that appears later is found at the next listing of the directory', async () => {
-  const tail = new JournalTail(redis, dir, { pollMs: 5, listMs: 10 }); // lists every second poll
+  const tail = new JournalTail(bed.redis, bed.dir, { pollMs: 5, listMs: 10 }); // lists every second poll
   assert.equal(await tail.poll(), 0);
   write(line('a'));
   assert.equal(await tail.poll(), 0, 'between listings only open segments are read');
@@ -61,7 +54,7 @@ test('a restarted tailer resumes where the last one stopped: nothing is queued t
   write(line('b'));
   const second = tailer();
   assert.equal(await second.poll(), 1);
-  assert.equal((await queuedEntries(redis)).length, 2);
+  assert.equal((await queuedEntries(bed.redis)).length, 2);
   await second.stop();
 });
 
@@ -70,7 +63,7 @@ test('two tailers on one directory queue each payment once', async () => {
   const [one, two] = [tailer(), tailer()];
   const queued = (await Promise.all([one.poll(), two.poll(), one.poll(), two.poll()])).reduce((a, b) => a + b);
   assert.equal(queued, 40);
-  assert.equal((await queuedEntries(redis)).length, 40);
+  assert.equal((await queuedEntries(bed.redis)).length, 40);
   await Promise.all([one.stop(), two.stop()]);
 });
 
@@ -78,7 +71,7 @@ test('a replay is not queued again, whatever its amount', async () => {
   write(line('a') + line('a') + line('a', 500));
   const tail = tailer();
   assert.equal(await tail.poll(), 1);
-  assert.deepEqual(await queuedEntries(redis), [`a|1990|${now}`]);
+  assert.deepEqual(await queuedEntries(bed.redis), [`a|1990|${now}`]);
   await tail.stop();
 });
 
@@ -94,22 +87,22 @@ test('a sealed segment read to its end is deleted, and no tailer reads it again'
   const stale = tailer();
   const tail = tailer();
   assert.equal(await tail.poll(), 1);
-  assert.deepEqual(fs.readdirSync(dir), []);
+  assert.deepEqual(fs.readdirSync(bed.dir), []);
   write(`${line('a')}#sealed\n`); // the same name again: a tailer that missed the delete must not start over
   assert.equal(await stale.poll(), 0);
-  assert.deepEqual(fs.readdirSync(dir), [], 'removed by the tailer that found it marked');
-  assert.equal(await acceptedCount(redis), 1);
+  assert.deepEqual(fs.readdirSync(bed.dir), [], 'removed by the tailer that found it marked');
+  assert.equal(await acceptedCount(bed.redis), 1);
   await Promise.all([tail.stop(), stale.stop()]);
 });
 
 test('payments journaled before a purge never reach the new books', async () => {
   write(line('old'));
   await new Promise((resolve) => setTimeout(resolve, 2));
-  await purge(redis);
+  await purge(bed.redis);
   write(`${line('older').replace(String(now), String(now - 1))}${`new|1990|${Date.now() + 1}\n`}`);
   const tail = tailer();
   assert.equal(await tail.poll(), 1);
-  assert.deepEqual((await queuedEntries(redis)).map((e) => e.split('|')[0]), ['new']);
+  assert.deepEqual((await queuedEntries(bed.redis)).map((e) => e.split('|')[0]), ['new']);
   await tail.stop();
 });
 
@@ -118,7 +111,7 @@ test('started, it polls by itself until stopped', async () => {
   tail.start();
   write(line('a'));
   const deadline = Date.now() + 2000;
-  while ((await queuedEntries(redis)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  assert.equal((await queuedEntries(redis)).length, 1);
+  while ((await queuedEntries(bed.redis)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.equal((await queuedEntries(bed.redis)).length, 1);
   await tail.stop();
 });

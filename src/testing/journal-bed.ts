@@ -11,19 +11,18 @@ import { connectTestRedis, type TestRedis } from './redis-server.ts';
  * For the journal's tests: one redis-server for the file, emptied (scripts
  * loaded again) before each test, and a fresh journal directory per test.
  */
-export function journalBed(): { redis(): RedisConnection; dir(): string } {
+export function journalBed(): { redis: RedisConnection; dir: string } {
   let server: TestRedis;
-  let redis: RedisConnection;
-  let dir: string;
+  const bed = {} as { redis: RedisConnection; dir: string };
   before(async () => {
-    ({ server, redis } = await connectTestRedis());
+    ({ server, redis: bed.redis } = await connectTestRedis());
   });
-  after(() => redis.close().then(() => server.stop()));
+  after(() => bed.redis.close().then(() => server.stop()));
   beforeEach(async () => {
-    await flushAll(redis);
-    await loadScripts(redis);
-    dir = fs.mkdtempSync(join(os.tmpdir(), 'journal-'));
+    await flushAll(bed.redis);
+    await loadScripts(bed.redis);
+    bed.dir = fs.mkdtempSync(join(os.tmpdir(), 'journal-'));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return { redis: () => redis, dir: () => dir };
+  afterEach(() => fs.rmSync(bed.dir, { recursive: true, force: true }));
+  return bed;
 }
