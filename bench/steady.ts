@@ -6,11 +6,11 @@
  * the worker with JOURNAL_DIR set or empty) without a full make bench.
  * Usage: make up STACK=local, then node --import tsx bench/steady.ts   (N payments, default 6000, at RATE/s, default 300)
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http } from '../src/http/node-http.ts';
-import { cpuSeconds } from './standin/local/procs.ts';
+import { children, cpuSeconds } from './standin/local/procs.ts';
 import { readState } from './standin/local/state.ts';
+import { timeOne, type Target } from './timed-request.ts';
 
 const N = Number(process.env.N ?? 6000);
 const RATE = Number(process.env.RATE ?? 300);
@@ -20,33 +20,25 @@ if (services.length === 0) {
   process.stderr.write('steady: no local stack runs; start it with make up STACK=local\n');
   process.exit(2);
 }
-const cpu = () => services.map((s) => cpuSeconds(s.pid) ?? 0);
+// A service's processes: nginx's workers (and an API's cluster) are children of the pid recorded.
+const cpu = () => services.map((s) => [s.pid, ...children(s.pid)].reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0));
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function post(): Promise<number> {
-  const body = JSON.stringify({ correlationId: randomUUID(), amount: 19.9 });
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: 9999, path: '/payments', method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const stack: Target = { label: 'the stack (:9999)', where: { host: '127.0.0.1', port: 9999 }, path: '/payments', pay: true, expect: 202 };
 
 const before = cpu();
 const start = Date.now();
-const answers: Promise<number>[] = [];
+// Settled as they come: a refusal is counted, not an unhandled rejection mid-run.
+const answers: Promise<boolean>[] = [];
 for (let i = 0; i < N; i++) {
   const wait = start + (i * 1000) / RATE - Date.now();
   if (wait > 0) await sleep(wait);
-  answers.push(post());
+  answers.push(timeOne(stack, agent).then(() => true, () => false));
 }
-const statuses = await Promise.all(answers);
+const answered = await Promise.all(answers);
 await sleep(2000); // the worker forwards what is still queued
 const spent = cpu().map((after, i) => after - before[i]!);
 agent.destroy();
-const refused = statuses.filter((s) => s !== 202).length;
+const refused = answered.filter((ok) => !ok).length;
 console.log(`${N} payments at ${RATE}/s${refused ? `, ${refused} not answered 202` : ''}; CPU per payment:`);
 for (const [i, s] of services.entries()) console.log(`  ${s.name.padEnd(7)} ${Math.round((spent[i]! * 1e6) / N)} µs (${spent[i]!.toFixed(2)} s)`);

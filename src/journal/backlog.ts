@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import type { RedisConnection } from '../redis/connection.ts';
 import { DELETED, ingestedOffsets } from '../store/journal.ts';
-import { SEALED, parseSegmentName } from './segment.ts';
+import { completeLines, isPayment, parseSegmentName } from './segment.ts';
 
 /** Payments the APIs journaled that no tailer has moved into Redis yet. */
 export interface JournalBacklog {
@@ -27,12 +27,11 @@ export async function journalBacklog(redis: RedisConnection, dir: string, nowMs:
     if (from === DELETED) continue;
     let unread: string;
     try {
-      const file = fs.readFileSync(join(dir, name));
-      unread = file.toString('latin1', Math.min(from, file.length));
+      unread = readFrom(join(dir, name), from);
     } catch {
       continue; // deleted since the directory was read: read to its end
     }
-    const lines = unread.slice(0, unread.lastIndexOf('\n') + 1).split('\n').filter((line) => line !== '' && line !== SEALED);
+    const lines = completeLines(unread).filter(isPayment);
     if (lines.length === 0) continue;
     backlog.segments++;
     backlog.payments += lines.length;
@@ -40,4 +39,16 @@ export async function journalBacklog(redis: RedisConnection, dir: string, nowMs:
     if (Number.isFinite(acceptedAtMs)) backlog.oldestAgeMs = Math.max(backlog.oldestAgeMs ?? 0, nowMs - acceptedAtMs);
   }
   return backlog;
+}
+
+/** What a file holds past `from`, one byte per character. */
+function readFrom(path: string, from: number): string {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const bytes = Buffer.alloc(Math.max(0, fs.fstatSync(fd).size - from));
+    const read = fs.readSync(fd, bytes, 0, bytes.length, from);
+    return bytes.toString('latin1', 0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

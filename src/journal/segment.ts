@@ -32,3 +32,14 @@ export function endsSealed(tail: string): boolean {
 }
 
 export const SEALED_BYTES = Buffer.byteLength(SEALED_TAIL);
+
+/** The whole lines of what was read (each had its newline), without those newlines; a line still being written is left out. */
+export function completeLines(text: string): string[] {
+  const end = text.lastIndexOf('\n');
+  return end === -1 ? [] : text.slice(0, end).split('\n');
+}
+
+/** A line that stands for a payment: not the seal, not the empty line a failed write's repair leaves. */
+export function isPayment(line: string): boolean {
+  return line !== '' && line !== SEALED;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { log } from '../log.ts';
 import type { RedisConnection } from '../redis/connection.ts';
 import { DELETED, ingest, ingestedOffset, markDeleted } from '../store/journal.ts';
-import { SEALED, parseSegmentName } from './segment.ts';
+import { SEALED, completeLines, isPayment, parseSegmentName } from './segment.ts';
 
 export interface TailOptions {
   /** How often each known segment is read for new lines: one pread(2) per segment. */
@@ -126,16 +126,14 @@ export class JournalTail {
       const from = segment.offset;
       const read = fs.readSync(segment.fd, this.buffer, 0, READ_BYTES, from);
       // latin1: one character per byte, so string positions are file offsets.
-      const chunk = this.buffer.toString('latin1', 0, read);
-      const complete = chunk.lastIndexOf('\n') + 1;
-      if (complete === 0) break;
-      const lines = chunk.slice(0, complete - 1).split('\n');
+      const lines = completeLines(this.buffer.toString('latin1', 0, read));
+      if (lines.length === 0) break;
       let start = from;
       for (let i = 0; i < lines.length; i += this.linesPerRun) {
         const part = lines.slice(i, i + this.linesPerRun);
         const end = start + part.reduce((bytes, line) => bytes + line.length + 1, 0);
-        const payments = part.filter((line) => line !== '' && line !== SEALED);
-        if (payments.length < part.length && part.includes(SEALED)) segment.sealed = true;
+        const payments = part.filter(isPayment);
+        if (part.includes(SEALED)) segment.sealed = true;
         segment.offset = null; // until the run's outcome is known
         const done = await ingest(this.redis, name, start, end, payments);
         if ('storedOffset' in done) {
