@@ -13,7 +13,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const MIN_CPU_SAMPLE_MS = 500;
 const COMPOSE = readCompose(join(ROOT, 'deploy/docker-compose.yml'));
 const NGINX_CPUSET = composeServices(COMPOSE).find((s) => s.name === 'nginx')?.cpuset ?? null;
-/** The request path's one CPU (nginx's cpuset, shared with the APIs and Redis), or null when it has none or several. */
+/** The request path's one CPU (nginx's cpuset, shared with the APIs), or null when it has none or several. */
 export const PATH_CPU = NGINX_CPUSET !== null && /^\d+$/.test(NGINX_CPUSET) ? Number(NGINX_CPUSET) : null;
 
 /**
