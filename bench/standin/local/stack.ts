@@ -71,6 +71,12 @@ export async function up(): Promise<void> {
     console.log('already running:');
     return ps();
   }
+  // nginx listens with reuseport: a second stack's (another checkout's) would share :9999 with
+  // the first, each answering part of the load, and every figure measured then mixes the two.
+  if (!state.some((s) => s.name === 'nginx') && (await httpStatus({ port: 9999 }, '/')) !== 0) {
+    console.error("make up failed: :9999 already answers, not from this checkout's nginx: another stack holds it (make down there first)");
+    process.exit(1);
+  }
   // Whatever still runs keeps running (the simulators keep their books); what died starts again.
   for (const dead of previous.filter((s) => !state.includes(s))) console.log(`${dead.name} is not running: starting it`);
   for (const dir of ['logs', 'redis', 'tmp']) mkdirSync(join(RUN, dir), { recursive: true });
