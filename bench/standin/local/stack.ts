@@ -66,6 +66,7 @@ export async function up(): Promise<void> {
   await stopSupervisor();
   const previous = readState();
   const state = previous.filter(ours);
+  const running = (name: string) => state.some((s) => s.name === name);
   if (previous.length > 0 && state.length === previous.length && (await httpStatus({ port: 9999 }, '/payments-summary')) === 200) {
     startSupervisor();
     console.log('already running:');
@@ -73,7 +74,7 @@ export async function up(): Promise<void> {
   }
   // nginx listens with reuseport: a second stack's (another checkout's) would share :9999 with
   // the first, each answering part of the load, and every figure measured then mixes the two.
-  if (!state.some((s) => s.name === 'nginx') && (await httpStatus({ port: 9999 }, '/')) !== 0) {
+  if (!running('nginx') && (await httpStatus({ port: 9999 }, '/')) !== 0) {
     console.error("make up failed: :9999 already answers, not from this checkout's nginx: another stack holds it (make down there first)");
     process.exit(1);
   }
@@ -86,7 +87,6 @@ export async function up(): Promise<void> {
   for (const problem of contestViolations(compose)) console.warn(`warning: deploy/docker-compose.yml breaks a contest rule: ${problem}`);
   const specs = services(compose);
   const vars = variables();
-  const running = (name: string) => state.some((s) => s.name === name);
   const save = () => writeState(state);
   try {
     for (const [name, port, fee] of [['processor-default', 8001, '0.05'], ['processor-fallback', 8002, '0.15']] as const) {
