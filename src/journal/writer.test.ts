@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,21 @@ test('a new process seals what a crashed predecessor with its pid left, ending a
   const again = new JournalWriter(dir, 'api1', { syncEveryMs: 0 });
   again.close();
   assert.equal(read(crashed), 'a|100|1\nb|2\n#sealed\n', 'a sealed segment is not sealed again');
+});
+
+test('a restarted process with a new pid seals what its dead predecessor left, never a running sibling\'s', () => {
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!; // ran and exited
+  const deadOne = segmentName(`api1-${dead}`, 1, 1);
+  fs.writeFileSync(join(dir, deadOne), 'a|100|1\n');
+  const running = segmentName(`api1-${process.ppid}`, 1, 1); // a process that runs: a sibling
+  fs.writeFileSync(join(dir, running), 'b|100|1\n');
+  const otherInstance = segmentName(`api10-${dead}`, 1, 1);
+  fs.writeFileSync(join(dir, otherInstance), 'c|100|1\n');
+  const writer = new JournalWriter(dir, 'api1', { syncEveryMs: 0 });
+  writer.close();
+  assert.equal(read(deadOne), 'a|100|1\n\n#sealed\n'); // the empty line: a line cut short would end there
+  assert.equal(read(running), 'b|100|1\n', 'a running sibling keeps writing its segment');
+  assert.equal(read(otherInstance), 'c|100|1\n', "another instance's segment is left alone");
 });
 
 test('a failed write throws JournalError, and the next line starts on a line of its own', () => {

@@ -46,7 +46,7 @@ export class JournalWriter {
     this.prefix = `${instance}-${process.pid}`;
     try {
       fs.mkdirSync(dir, { recursive: true });
-      this.sealLeftovers();
+      this.sealLeftovers(instance);
       this.openNext();
     } catch (err) {
       throw new Error(`JOURNAL_DIR: cannot write segments in "${dir}" (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
@@ -113,13 +113,17 @@ export class JournalWriter {
   }
 
   /**
-   * Segments with this process's prefix are a dead predecessor's (in a container the
-   * pid repeats across restarts; two live processes never share one): sealed, so the
-   * tailer deletes them once read. A line its crash cut short is ended as malformed.
+   * Segments of this instance whose writer is gone are a dead predecessor's:
+   * sealed, so the tailer deletes them once read. In a container the pid repeats
+   * across restarts and a predecessor's pid is not visible; outside one, a
+   * restarted process has a new pid and the old one no longer runs. A sibling
+   * that still runs (WORKERS > 1) is left alone. A line a crash cut short is
+   * ended as malformed.
    */
-  private sealLeftovers(): void {
+  private sealLeftovers(instance: string): void {
     for (const name of fs.readdirSync(this.dir)) {
-      if (parseSegmentName(name)?.writer !== this.prefix) continue;
+      const writer = parseSegmentName(name)?.writer;
+      if (!writer || !isGone(writer, instance, this.prefix)) continue;
       let fd: number;
       try {
         fd = fs.openSync(join(this.dir, name), 'r+'); // never 'a': a segment the tailer just deleted stays deleted
@@ -135,6 +139,30 @@ export class JournalWriter {
         fs.closeSync(fd);
       }
     }
+  }
+}
+
+/** Whether `writer` (`<instance>-<pid>`) is this instance's and its process no longer runs (or is this one's pid again). */
+function isGone(writer: string, instance: string, self: string): boolean {
+  if (writer === self) return true;
+  const cut = writer.lastIndexOf('-');
+  if (writer.slice(0, cut) !== instance) return false;
+  const pid = Number(writer.slice(cut + 1));
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it runs, as another user
+  }
+  return isZombie(pid); // exited, not yet reaped (its parent died first): it writes nothing more
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // "pid (comm) S ...": the state follows the last ')', as comm may hold one.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return /^\) [ZX]/.test(stat.slice(stat.lastIndexOf(')')));
+  } catch {
+    return false;
   }
 }
 

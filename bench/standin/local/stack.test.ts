@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { alive, waitUntil } from './procs.ts';
@@ -135,6 +135,8 @@ describe('make up (local processes)', () => {
     // With the supervisor gone nothing restarts by itself: make up must.
     process.kill(supervisorPid()!, 'SIGKILL');
     const api1 = readState().find((s) => s.name === 'api1')!;
+    const deadSegments = () => readdirSync(JOURNAL).filter((name) => name.startsWith(`api1-${api1.pid}-`));
+    assert.ok(deadSegments().length > 0, 'api1 writes its own segment');
     process.kill(api1.pid, 'SIGKILL');
     for (let i = 0; i < 50 && alive(api1.pid); i++) await sleep(100);
     const before = new Map(readState().map((s) => [s.name, s.pid]));
@@ -144,6 +146,8 @@ describe('make up (local processes)', () => {
     assert.ok(alive(after.get('api1')!), 'api1 runs');
     for (const name of ['api2', 'worker', 'redis', 'nginx']) assert.equal(after.get(name), before.get(name), `${name} kept running`);
     assert.ok(supervisorPid() !== null && alive(supervisorPid()!), 'the supervisor runs again');
+    // The new api1 (a new pid) seals what the killed one left; the worker reads it and deletes it.
+    await waitUntil('the killed api1 segment sealed and removed', () => deadSegments().length === 0, 5_000);
   });
 
   test('Redis killed mid-load refuses no payment and loses none: the journal holds them until Redis is back', async () => {
