@@ -3,7 +3,8 @@
  * (the compose file's command for api1) on a unix socket, a Redis of its own, and a
  * client posting as nginx forwards k6's payments (the same headers, keep-alive,
  * CONCURRENCY at a time, default 2). CPU is the API process's own, all its threads,
- * from /proc (schedstat).
+ * from /proc (schedstat). Each round also prints the API's anonymous RSS: with many
+ * rounds, a soak that shows whether its memory settles.
  *
  * Each argument is a build directory (default dist), with environment variables and
  * extra node flags for its API after a colon (`dist:BATCH_SIZE=1,--max-semi-space-size=1`).
@@ -25,6 +26,7 @@ import { http } from '../src/http/node-http.ts';
 import { cpuUs, startRedisAlone } from './redis-alone.ts';
 import { percentile } from './report/render.ts';
 import { readCompose, services } from './standin/local/compose.ts';
+import { anonBytes } from './standin/local/procs.ts';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 10_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -109,7 +111,8 @@ try {
       );
       const us = (cpuUs(api.child.pid!) - before) / REQUESTS;
       if (round > 0) api.usPerRequest.push(us);
-      console.log(`  round ${round === 0 ? 'warm-up' : round}, ${api.build}: ${us.toFixed(1)} µs`);
+      const anon = anonBytes(api.child.pid!);
+      console.log(`  round ${round === 0 ? 'warm-up' : round}, ${api.build}: ${us.toFixed(1)} µs, anonymous RSS ${anon === null ? '?' : (anon / 2 ** 20).toFixed(1)} MB`);
     }
   }
   for (const { build, usPerRequest: us } of apis) {
