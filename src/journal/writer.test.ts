@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JournalError, JournalWriter } from './writer.ts';
 import { parseSegmentName, segmentName } from './segment.ts';
 
@@ -75,6 +77,18 @@ test('a restarted process with a new pid seals what its dead predecessor left, n
   assert.equal(read(deadOne), 'a|100|1\n\n#sealed\n'); // the empty line: a line cut short would end there
   assert.equal(read(running), 'b|100|1\n', 'a running sibling keeps writing its segment');
   assert.equal(read(otherInstance), 'c|100|1\n', "another instance's segment is left alone");
+});
+
+test('a predecessor that exited but was never reaped (a zombie) counts as gone', async () => {
+  // The shell's `sleep 0` exits while its parent, now `sleep 5`, never waits for it.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const zombie = Number((await once(parent.stdout, 'data'))[0]);
+  for (let i = 0; i < 50 && !/\) Z/.test(fs.readFileSync(`/proc/${zombie}/stat`, 'latin1')); i++) await sleep(20);
+  const name = segmentName(`api1-${zombie}`, 1, 1);
+  fs.writeFileSync(join(dir, name), 'a|100|1\n');
+  new JournalWriter(dir, 'api1', { syncEveryMs: 0 }).close();
+  parent.kill();
+  assert.equal(read(name), 'a|100|1\n\n#sealed\n');
 });
 
 test('a failed write throws JournalError, and the next line starts on a line of its own', () => {
