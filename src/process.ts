@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { log } from './log.ts';
 
 /** One line naming what is wrong, then exit 1: how a service that cannot start says so. */
@@ -25,4 +26,23 @@ export function onShutdown(stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', () => handler('SIGTERM'));
   process.on('SIGINT', () => handler('SIGINT'));
+}
+
+/**
+ * Whether a process with this pid runs here: it exists (EPERM: it does, as another
+ * user) and is not a zombie, one that exited and was not reaped yet.
+ */
+export function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // "pid (comm) S ...": the state follows the last ')', as comm may hold one.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^\) [ZX]/.test(stat.slice(stat.lastIndexOf(')')));
+  } catch {
+    return true; // no /proc to ask: it exists
+  }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
+import { processRuns } from '../process.ts';
 import { SEALED, SEALED_BYTES, endsSealed, parseSegmentName, segmentName } from './segment.ts';
 
 export interface WriterOptions {
@@ -146,24 +147,7 @@ export class JournalWriter {
 function isGone(writer: string, instance: string, self: string): boolean {
   if (writer === self) return true;
   const cut = writer.lastIndexOf('-');
-  if (writer.slice(0, cut) !== instance) return false;
-  const pid = Number(writer.slice(cut + 1));
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it runs, as another user
-  }
-  return isZombie(pid); // exited, not yet reaped (its parent died first): it writes nothing more
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    // "pid (comm) S ...": the state follows the last ')', as comm may hold one.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return /^\) [ZX]/.test(stat.slice(stat.lastIndexOf(')')));
-  } catch {
-    return false;
-  }
+  return writer.slice(0, cut) === instance && !processRuns(Number(writer.slice(cut + 1)));
 }
 
 function fileSize(fd: number, fallback: number): number {

@@ -5,14 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Small probes of local processes and sockets, for `make up`, `make ps` and the benchmark. */
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
+export { processRuns as alive } from '../../../src/process.ts';
 
 export function rssBytes(pid: number): number | null {
   return statusBytes(pid, 'VmRSS');
