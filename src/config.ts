@@ -40,8 +40,6 @@ export interface ApiConfig extends CommonConfig {
   memoryRefuseAt: number;
   /** How often the API moves the lines it journaled into Redis (JOURNAL_FLUSH_INTERVAL); 0: never, the worker's tail does. */
   journalFlushMs: number;
-  /** Made-up payments the API answers itself before it listens, so that V8 has compiled its path (WARM_UP_PAYMENTS); 0: none. */
-  warmUpPayments: number;
 }
 
 export interface ProcessorUrls {
@@ -150,7 +148,6 @@ export function loadApiConfig(env: Env = process.env): ApiConfig {
     purgeToken: read(env, 'PURGE_TOKEN') ?? null,
     memoryRefuseAt: integer(env, 'REDIS_MEMORY_REFUSE_AT', 90, 1, 100) / 100,
     journalFlushMs: secondsAsMs(env, 'JOURNAL_FLUSH_INTERVAL', 0.02, 0, 10),
-    warmUpPayments: integer(env, 'WARM_UP_PAYMENTS', 5000, 0, 1_000_000),
   };
 }
 

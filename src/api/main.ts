@@ -6,8 +6,6 @@ import { log } from '../log.ts';
 import { RedisConnection } from '../redis/connection.ts';
 import { createDrainableServer, withdrawSocketPath } from '../http/drain.ts';
 import { createRouter } from './app.ts';
-import type { Router } from '../http/router.ts';
-import { warmUp } from './warm-up.ts';
 import { MemoryGuard } from './memory-guard.ts';
 import { openJournal } from '../journal/open.ts';
 import { loadScripts } from '../store/scripts.ts';
@@ -33,29 +31,24 @@ async function start(config: ApiConfig): Promise<void> {
   await memory.start();
   // With a journal, POST /payments writes a file and answers; this process moves the lines into Redis every few ms.
   const journal = config.journalDir ? openJournal(redis, config.journalDir, config.instance, config.journalFlushMs) : null;
-  const serving = (router: Router) =>
-    createDrainableServer(
-      // X-Instance tells which instance answered: for debugging and for the balancing test.
-      (req, res) => {
-        res.setHeader('X-Instance', config.instance);
-        router.handle(req, res);
-      },
-      (req, res) => {
-        res.setHeader('X-Instance', config.instance);
-        router.checkContinue(req, res);
-      },
-    );
-  const options = { instance: config.instance, memory, purgeToken: config.purgeToken };
-  // The same code on made-up payments that go nowhere: a journal that discards.
-  await warmUp(serving(createRouter(redis, { ...options, journal: { append: () => {} } })).server, config.warmUpPayments).catch((err: unknown) =>
-    log.warn('warm-up failed; serving unwarmed', err),
-  );
   const router = createRouter(redis, {
-    ...options,
+    instance: config.instance,
+    memory,
     journal: journal?.writer,
+    purgeToken: config.purgeToken,
     extend: (r) => r.on('GET', '/consistency-check', consistencyRoute(redis, config)),
   });
-  const { server, drain } = serving(router);
+  // X-Instance tells which instance answered: for debugging and for the balancing test.
+  const { server, drain } = createDrainableServer(
+    (req, res) => {
+      res.setHeader('X-Instance', config.instance);
+      router.handle(req, res);
+    },
+    (req, res) => {
+      res.setHeader('X-Instance', config.instance);
+      router.checkContinue(req, res);
+    },
+  );
   await listen(server, config);
   log.info(`listening on ${config.socketPath ?? config.port}`);
   onShutdown(async () => {

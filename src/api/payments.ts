@@ -21,7 +21,7 @@ export const STORE_NEARLY_FULL = 'payment store is nearly full: payment not acce
  * (one write, no other process woken), replays and conflicts being settled when
  * the line is queued (src/journal/). Any doubt about storing is a 503, never a 2XX.
  */
-export function acceptPayment(redis: RedisConnection, memory?: MemoryGuard, journal?: Pick<JournalWriter, 'append'>) {
+export function acceptPayment(redis: RedisConnection, memory?: MemoryGuard, journal?: JournalWriter) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const sent = await readJsonText(req, BODY_LIMIT_BYTES);
     const payment = validatePayment(sent.value, sent.text);
