@@ -10,11 +10,13 @@ const SEALED_TAIL = `${SEALED}\n`;
 export interface SegmentName {
   /** `<instance>-<pid>`: the process that writes it. */
   writer: string;
+  instance: string;
+  pid: number;
   openedAtMs: number;
   seq: number;
 }
 
-const NAME = /^(.+-\d+)-(\d+)-(\d+)\.log$/;
+const NAME = /^((.+)-(\d+))-(\d+)-(\d+)\.log$/;
 
 export function segmentName(writer: string, openedAtMs: number, seq: number): string {
   return `${writer}-${openedAtMs}-${String(seq).padStart(6, '0')}.log`;
@@ -23,7 +25,7 @@ export function segmentName(writer: string, openedAtMs: number, seq: number): st
 /** Null for any file that is not a segment. */
 export function parseSegmentName(name: string): SegmentName | null {
   const match = NAME.exec(name);
-  return match ? { writer: match[1]!, openedAtMs: Number(match[2]), seq: Number(match[3]) } : null;
+  return match ? { writer: match[1]!, instance: match[2]!, pid: Number(match[3]), openedAtMs: Number(match[4]), seq: Number(match[5]) } : null;
 }
 
 /** Whether a segment's last bytes are its seal. */

@@ -123,8 +123,9 @@ export class JournalWriter {
    */
   private sealLeftovers(instance: string): void {
     for (const name of fs.readdirSync(this.dir)) {
-      const writer = parseSegmentName(name)?.writer;
-      if (!writer || !isGone(writer, instance, this.prefix)) continue;
+      const segment = parseSegmentName(name);
+      // Its pid again (a container's restart), or another pid that no longer runs.
+      if (segment?.instance !== instance || (segment.writer !== this.prefix && processRuns(segment.pid))) continue;
       let fd: number;
       try {
         fd = fs.openSync(join(this.dir, name), 'r+'); // never 'a': a segment the tailer just deleted stays deleted
@@ -141,13 +142,6 @@ export class JournalWriter {
       }
     }
   }
-}
-
-/** Whether `writer` (`<instance>-<pid>`) is this instance's and its process no longer runs (or is this one's pid again). */
-function isGone(writer: string, instance: string, self: string): boolean {
-  if (writer === self) return true;
-  const cut = writer.lastIndexOf('-');
-  return writer.slice(0, cut) === instance && !processRuns(Number(writer.slice(cut + 1)));
 }
 
 function fileSize(fd: number, fallback: number): number {
