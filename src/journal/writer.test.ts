@@ -64,11 +64,6 @@ test('a new process seals what a crashed predecessor with its pid left, ending a
   assert.equal(read(crashed), 'a|100|1\nb|2\n#sealed\n', 'a sealed segment is not sealed again');
 });
 
-test('a segment name gives back its writer, instance and pid, with a dash in the instance too', () => {
-  assert.deepEqual(parseSegmentName(segmentName('api-1-4242', 1700, 7)), { writer: 'api-1-4242', instance: 'api-1', pid: 4242, openedAtMs: 1700, seq: 7 });
-  assert.equal(parseSegmentName('api1-x-1700-000001.log'), null);
-});
-
 test('a restarted process with a new pid seals what its dead predecessor left, never a running sibling\'s', () => {
   const dead = spawnSync(process.execPath, ['-e', '']).pid!; // ran and exited
   const deadOne = segmentName(`api1-${dead}`, 1, 1);
