@@ -1,6 +1,6 @@
 /**
  * A series of full runs (`RUNS=5 make bench`): one row per run, then the goals
- * a full run is held to (README, "Not met yet" and the rows above it), checked
+ * a full run is held to (README, "Measured" and "How often"), checked
  * on each run, so that the series says in so many words how many met each one.
  */
 
